@@ -1,0 +1,97 @@
+/**
+ * Shapes the store returns and accepts.
+ *
+ * @module
+ */
+
+/** A channel message as published on topic `<channel>` (protocol.md). */
+export interface ChannelMessage {
+  /** Message id, `${server}:${seq}`. */
+  id: string;
+  /** Author. */
+  user: string;
+  /** Channel it was posted to. */
+  channel: string;
+  /** Text. */
+  message: string;
+  /** Origin's physical time, seconds since the epoch. */
+  timestamp: number;
+  /** Origin's Lamport clock. */
+  clock: number;
+  /** Origin server's name. */
+  server: string;
+}
+
+/** A private message as published on topic `<dst>` (protocol.md). */
+export interface PrivateMessage {
+  /** Message id, `${server}:${seq}`. */
+  id: string;
+  /** Sender. */
+  src: string;
+  /** Recipient. */
+  dst: string;
+  /** Sender again (`= src`), for clients that read `user`. */
+  user: string;
+  /** Text. */
+  message: string;
+  /** Origin's physical time, seconds since the epoch. */
+  timestamp: number;
+  /** Origin's Lamport clock. */
+  clock: number;
+  /** Origin server's name. */
+  server: string;
+}
+
+/** Paging for history reads. */
+export interface HistoryOptions {
+  /** Most messages to return: default 100, clamped to 1..1000. */
+  limit?: number;
+  /** Only messages strictly before this message id in `(clock, server, seq)`. */
+  before?: string;
+}
+
+/** Extra state written in the same transaction as a batch. */
+export interface AppendOptions {
+  /** The server's Lamport clock; the stored value never decreases. */
+  clock?: number;
+  /** Key/value metadata to set (see `Store.setMeta` for limits). */
+  meta?: Readonly<Record<string, string>>;
+}
+
+/** How much the store holds. */
+export interface StoreCounts {
+  /** Distinct user names. */
+  users: number;
+  /** Distinct channel names. */
+  channels: number;
+  /** Channel messages. */
+  messages: number;
+  /** Private messages. */
+  privateMessages: number;
+  /** Login events. */
+  logins: number;
+  /** Distinct (user, channel) subscriptions. */
+  subscriptions: number;
+  /** Records in the log (every kind). */
+  records: number;
+}
+
+/** Where a name (user or channel) was first created, cluster-wide. */
+export interface CreationInfo {
+  /** The name. */
+  name: string;
+  /** Origin's Lamport clock of the earliest creation record. */
+  clock: number;
+  /** Origin's physical time of that record, seconds. */
+  timestamp: number;
+  /** Server that accepted that record. */
+  origin: string;
+  /** Its sequence number at that origin. */
+  seq: number;
+}
+
+/** A channel's creation, with who created it when known. */
+export interface ChannelInfo extends CreationInfo {
+  /** User who created the channel, if the request named one. */
+  creator?: string;
+}
