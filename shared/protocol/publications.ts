@@ -58,11 +58,16 @@ export function encodePrivatePublication(
 export function encodeElectionPublication(
   coordinator: string,
   stamp: Stamp,
+  rank?: number,
 ): [Uint8Array, Uint8Array] {
-  return encodePublicationFrames("servers", {
-    service: "election",
-    data: { coordinator, timestamp: stamp.timestamp, clock: stamp.clock },
-  });
+  const data: Record<string, unknown> = {
+    coordinator,
+    timestamp: stamp.timestamp,
+    clock: stamp.clock,
+  };
+  // `rank` is an extension: it spares receivers a lookup in the reference list.
+  if (rank !== undefined) data.rank = rank;
+  return encodePublicationFrames("servers", { service: "election", data });
 }
 
 /**
@@ -138,6 +143,8 @@ function _election(payload: unknown, maxBytes: number): Decoded<Publication> {
     topic: "servers",
     coordinator: r.name("coordinator"),
   };
+  const rank = r.optionalInteger("rank", 0);
+  if (rank !== undefined) publication.rank = rank;
   _stamp(r, publication);
   return r.error === undefined
     ? { ok: true, value: publication }

@@ -206,8 +206,16 @@ function _readData(
       if (name !== undefined) fields.name = name;
       return _auth(fields, r);
     }
-    case "clock_adjust":
-      return _auth({ adjust: r.number("adjust") }, r);
+    case "clock_adjust": {
+      const fields: RequestDataMap["clock_adjust"] = {
+        adjust: r.number("adjust"),
+      };
+      const round = r.optionalInteger("round", 0);
+      const name = r.optionalName("name");
+      if (round !== undefined) fields.round = round;
+      if (name !== undefined) fields.name = name;
+      return _auth(fields, r);
+    }
     case "sync":
       return _auth({
         origin: r.name("origin"),

@@ -134,8 +134,12 @@ export interface RequestDataMap {
   clock: PeerAuth;
   /** Bully election; `rank` and `name` are ours, course servers omit them. */
   election: PeerAuth & { rank?: number; name?: string };
-  /** Add `adjust` seconds to the server's clock offset (Berkeley). */
-  clock_adjust: PeerAuth & { adjust: number };
+  /**
+   * Add `adjust` seconds to the server's clock offset (Berkeley). `round`
+   * and `name` (the sending coordinator) are ours: they let a follower drop a
+   * repeated adjustment or one from a server it does not follow.
+   */
+  clock_adjust: PeerAuth & { adjust: number; round?: number; name?: string };
   /** Records of `origin` with sequence number above `after`. */
   sync: PeerAuth & { origin: string; after: number; limit: number };
   /** The server's replication vector. */
@@ -330,6 +334,8 @@ export type Publication =
     kind: "election";
     topic: "servers";
     coordinator: string;
+    /** The coordinator's rank (extension; course servers omit it). */
+    rank?: number;
     timestamp?: number;
     clock?: number;
   }

@@ -1,0 +1,431 @@
+/**
+ * Bully election of the coordinator: a state machine with no I/O.
+ *
+ * Every server has a rank from the reference; the **lowest rank has the
+ * highest priority**, and among live servers it should be the coordinator.
+ * The server feeds inputs (time, the reference's list, requests and
+ * publications received, request failures) to {@link Election.step}, which
+ * returns the actions to perform. Nothing here reads a clock or a socket.
+ *
+ * ## Phases
+ *
+ * - **discovering** (after `start`, when a live peer outranks us): ask every
+ *   peer its `status` (`query_status`) and listen for announcements. A claim
+ *   naming a server that outranks us is accepted; one naming a server we
+ *   outrank starts an election. With no coordinator learned within
+ *   `startupWaitMs`, start an election. With no peer outranking us, `start`
+ *   goes straight to an election (a returning top server takes over).
+ * - **electing**: `send_election` went to every live peer that outranks us.
+ *   An `election_ok` moves to **awaiting**. With no OK within
+ *   `electionReplyTimeoutMs` we win: become coordinator and `announce`.
+ *   With no peer to ask we win at once.
+ * - **awaiting**: someone higher answered OK and runs its own election; its
+ *   announcement should follow. Without one within `announcementTimeoutMs`,
+ *   start the election again.
+ * - **idle**: a coordinator is known. The coordinator repeats `announce`
+ *   every `announceIntervalMs`. Anyone else expects those announcements:
+ *   none for `coordinatorLeaseMs` means the coordinator is dead.
+ *
+ * ## Detecting a dead coordinator
+ *
+ * Any of: the lease above expires; the server reports a failed request to
+ * it (`coordinator_unreachable`, e.g. a `clock` request timed out); it left
+ * the reference's list (`peers`) and has not announced itself for two
+ * announcement intervals (a list may be stale: polled before the
+ * coordinator registered, or just after the reference restarted and before
+ * everyone's next heartbeat). The belief is cleared (`coordinator_changed`
+ * to null) and an election starts.
+ *
+ * ## Claims (announcements on `servers`, `status` replies)
+ *
+ * - From a server that outranks us: accepted (a coordinator steps down),
+ *   unless our current coordinator is alive (lease fresh) and outranks the
+ *   claimant: then our coordinator will overrule it (it hears the same
+ *   announcement).
+ * - From a server we outrank: if we are the coordinator we announce again at
+ *   once; otherwise, unless a live coordinator outranking the claimant is
+ *   known, we start an election (which we, or someone higher, will win).
+ * - `status` replies only inform a server that has no coordinator yet.
+ *
+ * Receiving `election` (the server always answers `election: "OK"`
+ * itself): if the sender is outranked by us (or unknown, e.g. a course
+ * client), the coordinator announces again at once (it would win its own
+ * election anyway, and this is faster), and anyone else starts an election
+ * unless one is running.
+ *
+ * ## Timing budget (defaults)
+ *
+ * Announce every 500 ms, lease 1 500 ms (a lost announcement is
+ * tolerated; two in a row cost a harmless election, which the live
+ * coordinator ends by announcing again), election reply timeout 500 ms,
+ * announcement timeout 1 000 ms. After the coordinator dies the lease
+ * expires within ~1.5 s (sooner on a failed request), the highest live
+ * server's election waits 500 ms for OKs that cannot come (the dead server
+ * may still be listed for 3 s), and its announcement reaches everyone:
+ * ~2 s plus delivery, inside the 3 s requirement with room for one lost
+ * message (each loss costs at most one announcement interval). Two servers
+ * may both believe they are coordinator only until one hears the other's
+ * announcement.
+ *
+ * @example
+ * ```ts
+ * import { Election } from "@agora/shared/election";
+ * const election = new Election({ name: "server_2", rank: 2 });
+ * election.step({ type: "start", nowMs: 0, peers: [{ name: "server_1", rank: 1 }] });
+ * // → [{ type: "query_status", to: "server_1" }]
+ * election.step({ type: "announcement", nowMs: 40, coordinator: "server_1", rank: 1 });
+ * // → [{ type: "coordinator_changed", coordinator: "server_1", previous: null }]
+ * ```
+ *
+ * @module
+ */
+
+/** A live server as the reference lists it. */
+export interface Peer {
+  /** Server name. */
+  name: string;
+  /** Its rank; lower ranks have higher priority. */
+  rank: number;
+}
+
+/** Timeouts of {@link Election}, ms. */
+export interface ElectionTimings {
+  /** Coordinator repeats its announcement this often (default 500). */
+  announceIntervalMs: number;
+  /** No announcement for this long: coordinator is dead (default 1 500). */
+  coordinatorLeaseMs: number;
+  /** Wait this long for an `election` OK (default 500). */
+  electionReplyTimeoutMs: number;
+  /** After an OK, wait this long for the announcement (default 1 000). */
+  announcementTimeoutMs: number;
+  /** After start, wait this long to learn the coordinator (default 1 000). */
+  startupWaitMs: number;
+}
+
+/** Default timeouts (see the module documentation for the budget). */
+export const ELECTION_TIMINGS: Readonly<ElectionTimings> = Object.freeze({
+  announceIntervalMs: 500,
+  coordinatorLeaseMs: 1_500,
+  electionReplyTimeoutMs: 500,
+  announcementTimeoutMs: 1_000,
+  startupWaitMs: 1_000,
+});
+
+/** Configuration of {@link Election}. */
+export interface ElectionOptions {
+  /** This server's name. */
+  name: string;
+  /** This server's rank from the reference. */
+  rank: number;
+  /** Timeouts; missing ones take {@link ELECTION_TIMINGS}. */
+  timings?: Partial<ElectionTimings>;
+}
+
+/** What the server tells the election. `nowMs` is a monotonic time. */
+export type ElectionInput =
+  /** First input: the reference's list (it may include this server). */
+  | { type: "start"; nowMs: number; peers: readonly Peer[] }
+  /** Time passes (call every few tens of ms). */
+  | { type: "tick"; nowMs: number }
+  /** A fresh reference list. */
+  | { type: "peers"; nowMs: number; peers: readonly Peer[] }
+  /** An `election` request arrived; `fromRank` when the sender said. */
+  | { type: "election_request"; nowMs: number; fromRank?: number }
+  /** A peer answered our `election` with OK. */
+  | { type: "election_ok"; nowMs: number; from: string }
+  /** `{service:"election", data:{coordinator, rank?}}` on topic `servers`. */
+  | { type: "announcement"; nowMs: number; coordinator: string; rank?: number }
+  /** A peer's `status` reply named its coordinator. */
+  | { type: "status_reply"; nowMs: number; coordinator: string | null }
+  /** A request to `name` (believed coordinator) failed. */
+  | { type: "coordinator_unreachable"; nowMs: number; name: string };
+
+/** What the election asks the server to do. */
+export type ElectionAction =
+  /** Send an `election` request (with our `rank` and `name`) to `to`. */
+  | { type: "send_election"; to: string }
+  /** Publish `{coordinator, rank}` on topic `servers`. */
+  | { type: "announce"; coordinator: string; rank: number }
+  /** Ask `to` for its `status`; step the reply as `status_reply`. */
+  | { type: "query_status"; to: string }
+  /** The believed coordinator changed (null: none known right now). */
+  | {
+    type: "coordinator_changed";
+    coordinator: string | null;
+    previous: string | null;
+  };
+
+/** Where the election stands. */
+export type ElectionPhase =
+  | "stopped"
+  | "discovering"
+  | "electing"
+  | "awaiting"
+  | "idle";
+
+/** Bully election for one server (see the module documentation). */
+export class Election {
+  /** This server's name. */
+  readonly name: string;
+  /** This server's rank. */
+  readonly rank: number;
+  readonly #timings: ElectionTimings;
+  #peers = new Map<string, number>();
+  #phase: ElectionPhase = "stopped";
+  #coordinator: string | null = null;
+  #coordinatorRank: number | undefined;
+  #coordinatorHeardAtMs = -Infinity;
+  #deadlineMs = Infinity;
+  #nextAnnounceAtMs = Infinity;
+  #nowMs = -Infinity;
+  #elections = 0;
+
+  /** Creates a stopped election; the first input must be `start`. */
+  constructor(options: ElectionOptions) {
+    this.name = options.name;
+    this.rank = options.rank;
+    this.#timings = { ...ELECTION_TIMINGS, ...options.timings };
+  }
+
+  /** The believed coordinator, or null while none is known. */
+  get coordinator(): string | null {
+    return this.#coordinator;
+  }
+
+  /** True when this server believes it is the coordinator. */
+  get isCoordinator(): boolean {
+    return this.#coordinator === this.name;
+  }
+
+  /** The current phase. */
+  get phase(): ElectionPhase {
+    return this.#phase;
+  }
+
+  /** How many elections this server has started (for status and tests). */
+  get electionsStarted(): number {
+    return this.#elections;
+  }
+
+  /** Feeds one input; returns what to do, in order. */
+  step(input: ElectionInput): ElectionAction[] {
+    if (!Number.isFinite(input.nowMs)) return [];
+    // Time never goes backwards here, whatever the caller passes.
+    const nowMs = Math.max(this.#nowMs, input.nowMs);
+    this.#nowMs = nowMs;
+    if (this.#phase === "stopped" && input.type !== "start") return [];
+    switch (input.type) {
+      case "start":
+        return this.#start(nowMs, input.peers);
+      case "tick":
+        return this.#tick(nowMs);
+      case "peers":
+        return this.#onPeers(nowMs, input.peers);
+      case "election_request":
+        return this.#onElectionRequest(nowMs, input.fromRank);
+      case "election_ok":
+        return this.#onElectionOk(nowMs, input.from);
+      case "announcement":
+        return this.#onAnnouncement(nowMs, input.coordinator, input.rank);
+      case "status_reply":
+        return this.#onStatusReply(nowMs, input.coordinator);
+      case "coordinator_unreachable":
+        return input.name === this.#coordinator && !this.isCoordinator
+          ? this.#coordinatorLost(nowMs)
+          : [];
+      default: {
+        const unknown: never = input;
+        void unknown;
+        return [];
+      }
+    }
+  }
+
+  #start(nowMs: number, peers: readonly Peer[]): ElectionAction[] {
+    if (this.#phase !== "stopped") return [];
+    this.#setPeers(peers);
+    if (this.#higherPeers().length === 0) return this.#startElection(nowMs);
+    this.#phase = "discovering";
+    this.#deadlineMs = nowMs + this.#timings.startupWaitMs;
+    return [...this.#peers.keys()].map((to) => ({ type: "query_status", to }));
+  }
+
+  #tick(nowMs: number): ElectionAction[] {
+    const actions: ElectionAction[] = [];
+    if (
+      this.#coordinator !== null && !this.isCoordinator &&
+      nowMs - this.#coordinatorHeardAtMs > this.#timings.coordinatorLeaseMs
+    ) {
+      if (this.#phase === "idle") return this.#coordinatorLost(nowMs);
+      // An election is already under way: only forget the dead coordinator.
+      actions.push(...this.#setCoordinator(null));
+    }
+    if (nowMs < this.#deadlineMs) {
+      if (this.isCoordinator && nowMs >= this.#nextAnnounceAtMs) {
+        actions.push(this.#announce(nowMs));
+      }
+      return actions;
+    }
+    switch (this.#phase) {
+      case "discovering":
+      case "awaiting":
+        return [...actions, ...this.#startElection(nowMs)];
+      case "electing":
+        return [...actions, ...this.#becomeCoordinator(nowMs)];
+      default:
+        return actions;
+    }
+  }
+
+  #onPeers(nowMs: number, peers: readonly Peer[]): ElectionAction[] {
+    this.#setPeers(peers);
+    const coordinator = this.#coordinator;
+    if (
+      coordinator === null || this.isCoordinator || this.#peers.has(coordinator)
+    ) {
+      return [];
+    }
+    // A list can be stale (polled before the coordinator registered, or
+    // right after the reference restarted): a coordinator heard from
+    // recently is alive whatever the list says.
+    const silentMs = nowMs - this.#coordinatorHeardAtMs;
+    return silentMs > 2 * this.#timings.announceIntervalMs
+      ? this.#coordinatorLost(nowMs)
+      : [];
+  }
+
+  #onElectionRequest(nowMs: number, fromRank?: number): ElectionAction[] {
+    // A sender that outranks us has stale information; it will sort itself out.
+    if (fromRank !== undefined && Number.isFinite(fromRank)) {
+      if (fromRank <= this.rank) return [];
+    }
+    if (this.isCoordinator) return [this.#announce(nowMs)];
+    return this.#electUnlessRunning(nowMs);
+  }
+
+  #onElectionOk(nowMs: number, from: string): ElectionAction[] {
+    if (this.#phase !== "electing") return [];
+    const fromRank = this.#peers.get(from);
+    if (fromRank !== undefined && fromRank >= this.rank) return [];
+    this.#phase = "awaiting";
+    this.#deadlineMs = nowMs + this.#timings.announcementTimeoutMs;
+    return [];
+  }
+
+  #onAnnouncement(
+    nowMs: number,
+    claimant: string,
+    announcedRank?: number,
+  ): ElectionAction[] {
+    // Our own announcement comes back to us through the proxy.
+    if (claimant === this.name) return [];
+    const rank = announcedRank !== undefined && Number.isFinite(announcedRank)
+      ? announcedRank
+      : this.#peers.get(claimant);
+    if (this.isCoordinator) {
+      // An unknown rank is compared by the claimant: ours is in the reply.
+      return rank !== undefined && rank < this.rank
+        ? this.#accept(nowMs, claimant, rank)
+        : [this.#announce(nowMs)];
+    }
+    if (rank === undefined) {
+      // Not in our list yet: good enough only when we know nobody alive.
+      return this.#coordinator === null || !this.#leaseFresh(nowMs)
+        ? this.#accept(nowMs, claimant, undefined)
+        : [];
+    }
+    if (claimant === this.#coordinator) {
+      return rank < this.rank
+        ? this.#accept(nowMs, claimant, rank)
+        : this.#electUnlessRunning(nowMs);
+    }
+    const currentRank = this.#coordinatorRank;
+    if (
+      currentRank !== undefined && currentRank < rank && this.#leaseFresh(nowMs)
+    ) {
+      // A live coordinator outranks the claimant and will overrule it.
+      return [];
+    }
+    if (rank < this.rank) return this.#accept(nowMs, claimant, rank);
+    return this.#electUnlessRunning(nowMs);
+  }
+
+  #onStatusReply(nowMs: number, claimant: string | null): ElectionAction[] {
+    if (claimant === null || claimant === this.name) return [];
+    if (this.#coordinator !== null) return [];
+    const rank = this.#peers.get(claimant);
+    if (rank === undefined) return [];
+    if (rank < this.rank) return this.#accept(nowMs, claimant, rank);
+    return this.#electUnlessRunning(nowMs);
+  }
+
+  #coordinatorLost(nowMs: number): ElectionAction[] {
+    return [...this.#setCoordinator(null), ...this.#electUnlessRunning(nowMs)];
+  }
+
+  #electUnlessRunning(nowMs: number): ElectionAction[] {
+    if (this.#phase === "electing" || this.#phase === "awaiting") return [];
+    return this.#startElection(nowMs);
+  }
+
+  #startElection(nowMs: number): ElectionAction[] {
+    this.#elections += 1;
+    const higher = this.#higherPeers();
+    if (higher.length === 0) return this.#becomeCoordinator(nowMs);
+    this.#phase = "electing";
+    this.#deadlineMs = nowMs + this.#timings.electionReplyTimeoutMs;
+    return higher.map((to) => ({ type: "send_election", to }));
+  }
+
+  #becomeCoordinator(nowMs: number): ElectionAction[] {
+    this.#phase = "idle";
+    this.#deadlineMs = Infinity;
+    this.#coordinatorRank = this.rank;
+    return [...this.#setCoordinator(this.name), this.#announce(nowMs)];
+  }
+
+  #accept(
+    nowMs: number,
+    claimant: string,
+    rank: number | undefined,
+  ): ElectionAction[] {
+    this.#phase = "idle";
+    this.#deadlineMs = Infinity;
+    this.#coordinatorHeardAtMs = nowMs;
+    this.#coordinatorRank = rank;
+    return this.#setCoordinator(claimant);
+  }
+
+  #announce(nowMs: number): ElectionAction {
+    this.#nextAnnounceAtMs = nowMs + this.#timings.announceIntervalMs;
+    return { type: "announce", coordinator: this.name, rank: this.rank };
+  }
+
+  #setCoordinator(coordinator: string | null): ElectionAction[] {
+    const previous = this.#coordinator;
+    if (previous === coordinator) return [];
+    this.#coordinator = coordinator;
+    if (coordinator === null) this.#coordinatorRank = undefined;
+    if (coordinator !== this.name) this.#nextAnnounceAtMs = Infinity;
+    return [{ type: "coordinator_changed", coordinator, previous }];
+  }
+
+  #leaseFresh(nowMs: number): boolean {
+    return nowMs - this.#coordinatorHeardAtMs <=
+      this.#timings.coordinatorLeaseMs;
+  }
+
+  #setPeers(peers: readonly Peer[]): void {
+    this.#peers = new Map();
+    for (const peer of peers) {
+      if (peer.name === this.name || !Number.isFinite(peer.rank)) continue;
+      this.#peers.set(peer.name, peer.rank);
+    }
+  }
+
+  #higherPeers(): string[] {
+    return [...this.#peers].filter(([, rank]) => rank < this.rank).map((
+      [name],
+    ) => name);
+  }
+}

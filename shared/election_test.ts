@@ -1,0 +1,466 @@
+import { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { Election, ELECTION_TIMINGS, type Peer } from "./election.ts";
+
+const S1: Peer = { name: "server_1", rank: 1 };
+const S2: Peer = { name: "server_2", rank: 2 };
+const S3: Peer = { name: "server_3", rank: 3 };
+const T = ELECTION_TIMINGS;
+
+/** server_2 following server_1, as after a normal start. */
+function follower(): Election {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "announcement", nowMs: 10, coordinator: "server_1", rank: 1 });
+  return e;
+}
+
+/** server_2 as coordinator (server_1 is not running). */
+function coordinator(): Election {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
+  return e;
+}
+
+Deno.test("Election: a server with no higher peer wins at once and announces", () => {
+  const e = new Election({ name: "server_1", rank: 1 });
+  const actions = e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  assertEquals(actions, [
+    { type: "coordinator_changed", coordinator: "server_1", previous: null },
+    { type: "announce", coordinator: "server_1", rank: 1 },
+  ]);
+  assertEquals(e.isCoordinator, true);
+  assertEquals(e.phase, "idle");
+});
+
+Deno.test("Election: a starting server asks peers' status and accepts a higher coordinator", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  assertEquals(e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] }), [
+    { type: "query_status", to: "server_1" },
+    { type: "query_status", to: "server_3" },
+  ]);
+  assertEquals(e.phase, "discovering");
+  assertEquals(
+    e.step({ type: "status_reply", nowMs: 5, coordinator: "server_1" }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+  assertEquals(e.phase, "idle");
+  assertEquals(e.electionsStarted, 0);
+});
+
+Deno.test("Election: a starting server that hears of a lower coordinator takes over", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  assertEquals(
+    e.step({ type: "status_reply", nowMs: 5, coordinator: "server_3" }),
+    [{ type: "send_election", to: "server_1" }],
+  );
+  assertEquals(e.phase, "electing");
+});
+
+Deno.test("Election: with no coordinator learned by the startup wait, an election starts", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  assertEquals(e.step({ type: "tick", nowMs: T.startupWaitMs - 1 }), []);
+  assertEquals(e.step({ type: "tick", nowMs: T.startupWaitMs }), [
+    { type: "send_election", to: "server_1" },
+  ]);
+});
+
+Deno.test("Election: no OK within the reply timeout means victory", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "tick", nowMs: 1_000 });
+  assertEquals(
+    e.step({ type: "tick", nowMs: 1_000 + T.electionReplyTimeoutMs - 1 }),
+    [],
+  );
+  assertEquals(
+    e.step({ type: "tick", nowMs: 1_000 + T.electionReplyTimeoutMs }),
+    [
+      { type: "coordinator_changed", coordinator: "server_2", previous: null },
+      { type: "announce", coordinator: "server_2", rank: 2 },
+    ],
+  );
+});
+
+Deno.test("Election: an OK defers to the higher server; its announcement ends the wait", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "tick", nowMs: 1_000 });
+  assertEquals(
+    e.step({ type: "election_ok", nowMs: 1_002, from: "server_1" }),
+    [],
+  );
+  assertEquals(e.phase, "awaiting");
+  // Past the reply timeout nothing happens: someone higher is alive.
+  assertEquals(e.step({ type: "tick", nowMs: 1_600 }), []);
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 1_700,
+      coordinator: "server_1",
+      rank: 1,
+    }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+  assertEquals(e.phase, "idle");
+});
+
+Deno.test("Election: an OK from a lower server does not stop the election", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "tick", nowMs: 1_000 });
+  assertEquals(
+    e.step({ type: "election_ok", nowMs: 1_002, from: "server_3" }),
+    [],
+  );
+  assertEquals(e.phase, "electing");
+});
+
+Deno.test("Election: an OK without an announcement restarts the election", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "tick", nowMs: 1_000 });
+  e.step({ type: "election_ok", nowMs: 1_002, from: "server_1" });
+  assertEquals(
+    e.step({ type: "tick", nowMs: 1_002 + T.announcementTimeoutMs }),
+    [
+      { type: "send_election", to: "server_1" },
+    ],
+  );
+  assertEquals(e.electionsStarted, 2);
+});
+
+Deno.test("Election: the coordinator repeats its announcement every interval", () => {
+  const e = coordinator();
+  assertEquals(e.step({ type: "tick", nowMs: T.announceIntervalMs - 1 }), []);
+  assertEquals(e.step({ type: "tick", nowMs: T.announceIntervalMs }), [
+    { type: "announce", coordinator: "server_2", rank: 2 },
+  ]);
+  assertEquals(e.step({ type: "tick", nowMs: T.announceIntervalMs + 10 }), []);
+});
+
+Deno.test("Election: silence for the lease means the coordinator is dead", () => {
+  const e = follower();
+  assertEquals(e.step({ type: "tick", nowMs: 10 + T.coordinatorLeaseMs }), []);
+  assertEquals(e.step({ type: "tick", nowMs: 11 + T.coordinatorLeaseMs }), [
+    { type: "coordinator_changed", coordinator: null, previous: "server_1" },
+    { type: "send_election", to: "server_1" },
+  ]);
+});
+
+Deno.test("Election: periodic announcements keep the lease fresh", () => {
+  const e = follower();
+  for (let now = 500; now <= 5_000; now += 500) {
+    e.step({
+      type: "announcement",
+      nowMs: now,
+      coordinator: "server_1",
+      rank: 1,
+    });
+    assertEquals(e.step({ type: "tick", nowMs: now + 1 }), []);
+  }
+  assertEquals(e.coordinator, "server_1");
+});
+
+Deno.test("Election: a failed request to the coordinator starts an election at once", () => {
+  const e = follower();
+  assertEquals(
+    e.step({ type: "coordinator_unreachable", nowMs: 20, name: "server_3" }),
+    [],
+  );
+  assertEquals(
+    e.step({ type: "coordinator_unreachable", nowMs: 20, name: "server_1" }),
+    [
+      { type: "coordinator_changed", coordinator: null, previous: "server_1" },
+      { type: "send_election", to: "server_1" },
+    ],
+  );
+});
+
+Deno.test("Election: a silent coordinator gone from the reference's list is dead", () => {
+  const e = follower(); // last heard at 10 ms
+  assertEquals(e.step({ type: "peers", nowMs: 20, peers: [S1, S2, S3] }), []);
+  // Heard from recently: the list is stale, not the coordinator dead.
+  assertEquals(e.step({ type: "peers", nowMs: 30, peers: [S2, S3] }), []);
+  assertEquals(e.coordinator, "server_1");
+  const silentMs = 2 * T.announceIntervalMs + 1;
+  assertEquals(
+    e.step({ type: "peers", nowMs: 10 + silentMs, peers: [S2, S3] }),
+    [
+      { type: "coordinator_changed", coordinator: null, previous: "server_1" },
+      { type: "coordinator_changed", coordinator: "server_2", previous: null },
+      { type: "announce", coordinator: "server_2", rank: 2 },
+    ],
+  );
+});
+
+Deno.test("Election: an election request from below starts our own election", () => {
+  const e = follower();
+  assertEquals(e.step({ type: "election_request", nowMs: 20, fromRank: 3 }), [
+    { type: "send_election", to: "server_1" },
+  ]);
+  // Already electing: a second request changes nothing.
+  assertEquals(
+    e.step({ type: "election_request", nowMs: 21, fromRank: 3 }),
+    [],
+  );
+  // The coordinator, alive, answers and announces: back to idle.
+  e.step({ type: "election_ok", nowMs: 22, from: "server_1" });
+  e.step({ type: "announcement", nowMs: 23, coordinator: "server_1", rank: 1 });
+  assertEquals(e.phase, "idle");
+  assertEquals(e.step({ type: "tick", nowMs: 23 + T.coordinatorLeaseMs }), []);
+});
+
+Deno.test("Election: an election request without a rank (course client) counts as from below", () => {
+  const e = follower();
+  assertEquals(e.step({ type: "election_request", nowMs: 20 }), [
+    { type: "send_election", to: "server_1" },
+  ]);
+});
+
+Deno.test("Election: an election request from above is left to the sender", () => {
+  const e = coordinator();
+  assertEquals(
+    e.step({ type: "election_request", nowMs: 20, fromRank: 1 }),
+    [],
+  );
+});
+
+Deno.test("Election: the coordinator answers an election from below by announcing", () => {
+  const e = coordinator();
+  assertEquals(e.step({ type: "election_request", nowMs: 20, fromRank: 3 }), [
+    { type: "announce", coordinator: "server_2", rank: 2 },
+  ]);
+  assertEquals(e.electionsStarted, 1);
+});
+
+Deno.test("Election: the coordinator steps down for a higher announcement", () => {
+  const e = coordinator();
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_1",
+      rank: 1,
+    }),
+    [{
+      type: "coordinator_changed",
+      coordinator: "server_1",
+      previous: "server_2",
+    }],
+  );
+  assertEquals(e.isCoordinator, false);
+  // No more announcements from us.
+  assertEquals(e.step({ type: "tick", nowMs: 1_000 }), []);
+});
+
+Deno.test("Election: the coordinator overrules a lower announcement", () => {
+  const e = coordinator();
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_3",
+      rank: 3,
+    }),
+    [{ type: "announce", coordinator: "server_2", rank: 2 }],
+  );
+  assertEquals(e.isCoordinator, true);
+});
+
+Deno.test("Election: a lower announcement under a live higher coordinator is left to it", () => {
+  const e = new Election({ name: "server_3", rank: 3 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({ type: "announcement", nowMs: 10, coordinator: "server_1", rank: 1 });
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_2",
+      rank: 2,
+    }),
+    [],
+  );
+  assertEquals(e.coordinator, "server_1");
+});
+
+Deno.test("Election: a claim below us with no live better coordinator starts an election", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
+  e.step({ type: "announcement", nowMs: 1, coordinator: "server_1", rank: 1 });
+  // server_1 went silent; server_3 now claims the role.
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 5_000,
+      coordinator: "server_3",
+      rank: 3,
+    }),
+    [
+      {
+        type: "coordinator_changed",
+        coordinator: "server_2",
+        previous: "server_1",
+      },
+      { type: "announce", coordinator: "server_2", rank: 2 },
+    ],
+  );
+});
+
+Deno.test("Election: a returning higher server's announcement is accepted at once", () => {
+  const e = new Election({ name: "server_3", rank: 3 });
+  e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
+  e.step({ type: "announcement", nowMs: 10, coordinator: "server_2", rank: 2 });
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_1",
+      rank: 1,
+    }),
+    [{
+      type: "coordinator_changed",
+      coordinator: "server_1",
+      previous: "server_2",
+    }],
+  );
+});
+
+Deno.test("Election: an announcement without a rank uses the reference's list", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  assertEquals(
+    e.step({ type: "announcement", nowMs: 5, coordinator: "server_1" }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+  // An unknown claimant is not accepted over a live coordinator.
+  assertEquals(
+    e.step({ type: "announcement", nowMs: 6, coordinator: "server_9" }),
+    [],
+  );
+});
+
+Deno.test("Election: our own announcement coming back is ignored", () => {
+  const e = coordinator();
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 5,
+      coordinator: "server_2",
+      rank: 2,
+    }),
+    [],
+  );
+});
+
+Deno.test("Election: inputs before start are ignored and time never runs backwards", () => {
+  const e = new Election({ name: "server_2", rank: 2 });
+  assertEquals(e.step({ type: "tick", nowMs: 0 }), []);
+  assertEquals(e.phase, "stopped");
+  e.step({ type: "start", nowMs: 1_000, peers: [S1, S2] });
+  // A clock jumping back does not postpone the startup deadline forever.
+  assertEquals(e.step({ type: "tick", nowMs: 0 }), []);
+  assertEquals(e.step({ type: "tick", nowMs: 2_000 }), [
+    { type: "send_election", to: "server_1" },
+  ]);
+  assertEquals(e.step({ type: "tick", nowMs: Number.NaN }), []);
+});
+
+Deno.test("Election: three machines wired directly agree on the lowest rank", () => {
+  const peers = [S1, S2, S3];
+  const machines = new Map(
+    peers.map((p) => [p.name, new Election({ name: p.name, rank: p.rank })]),
+  );
+  // A lossless, instant network: run every action to completion.
+  const queue: {
+    to: string;
+    from: string;
+    action: ReturnType<Election["step"]>[number];
+  }[] = [];
+  const push = (from: string, actions: ReturnType<Election["step"]>) =>
+    actions.forEach((action) => queue.push({ to: "", from, action }));
+  let now = 0;
+  for (const name of ["server_3", "server_2", "server_1"]) {
+    push(name, machines.get(name)!.step({ type: "start", nowMs: now, peers }));
+  }
+  for (; now <= 3_000; now += 10) {
+    while (queue.length > 0) {
+      const { from, action } = queue.shift()!;
+      switch (action.type) {
+        case "announce":
+          for (const [name, m] of machines) {
+            if (name !== from) {
+              push(
+                name,
+                m.step({
+                  type: "announcement",
+                  nowMs: now,
+                  coordinator: action.coordinator,
+                  rank: action.rank,
+                }),
+              );
+            }
+          }
+          break;
+        case "send_election": {
+          const target = machines.get(action.to)!;
+          push(
+            from,
+            machines.get(from)!.step({
+              type: "election_ok",
+              nowMs: now,
+              from: action.to,
+            }),
+          );
+          push(
+            action.to,
+            target.step({
+              type: "election_request",
+              nowMs: now,
+              fromRank: machines.get(from)!.rank,
+            }),
+          );
+          break;
+        }
+        case "query_status":
+          push(
+            from,
+            machines.get(from)!.step({
+              type: "status_reply",
+              nowMs: now,
+              coordinator: machines.get(action.to)!.coordinator,
+            }),
+          );
+          break;
+        case "coordinator_changed":
+          break;
+      }
+    }
+    for (const [name, m] of machines) {
+      push(name, m.step({ type: "tick", nowMs: now }));
+    }
+  }
+  assertEquals([...machines.values()].map((m) => m.coordinator), [
+    "server_1",
+    "server_1",
+    "server_1",
+  ]);
+});
+
+Deno.test("Election: a coordinator known only by its announced rank keeps precedence", () => {
+  // server_1 is not in the (stale) list; its announcement carries its rank.
+  const e = new Election({ name: "server_3", rank: 3 });
+  e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
+  e.step({ type: "announcement", nowMs: 10, coordinator: "server_1", rank: 1 });
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_2",
+      rank: 2,
+    }),
+    [],
+  );
+  assertEquals(e.coordinator, "server_1");
+});

@@ -1,0 +1,99 @@
+/**
+ * The dashboard API: a status snapshot, and a live stream of status
+ * snapshots and cluster events shared by every open dashboard.
+ *
+ * @module
+ */
+
+import { Hono } from "hono";
+import type { Cluster } from "./cluster.ts";
+import type { DashboardHub } from "./dashboard_hub.ts";
+import { type SseEvent, sseResponse } from "./sse.ts";
+
+/** What the dashboard routes need besides the cluster. */
+export interface ClusterRoutesOptions {
+  /** The shared poller. */
+  hub: DashboardHub;
+  /** Idle time after which streams send a keep-alive comment. */
+  heartbeatMs: number;
+  /** Reports unexpected stream failures. */
+  log: (error: unknown) => void;
+  /** Aborts when the app closes, ending every stream. */
+  shutdown: AbortSignal;
+}
+
+/** Builds the dashboard API (mounted under `/api/cluster`). */
+export function clusterRoutes(
+  cluster: Cluster,
+  options: ClusterRoutesOptions,
+): Hono {
+  const routes = new Hono();
+
+  routes.get("/status", async (c) => c.json(await cluster.status()));
+
+  routes.get("/stream", () =>
+    sseResponse(
+      (signal) => dashboardEvents(cluster, options.hub, signal),
+      {
+        heartbeatMs: options.heartbeatMs,
+        retryMs: 2000,
+        onError: options.log,
+        shutdown: options.shutdown,
+      },
+    ));
+
+  return routes;
+}
+
+async function* dashboardEvents(
+  cluster: Cluster,
+  hub: DashboardHub,
+  signal: AbortSignal,
+): AsyncGenerator<SseEvent> {
+  const detach = hub.attach();
+  try {
+    // Take the cursor before the snapshot so nothing in between is lost.
+    let cursor = hub.ring.lastSeq;
+    try {
+      const status = await cluster.status();
+      hub.record(status);
+      yield {
+        event: "snapshot",
+        data: { status, events: hub.recentEvents, samples: hub.samples },
+      };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      yield {
+        event: "snapshot",
+        data: { status: null, events: hub.recentEvents, samples: hub.samples },
+      };
+      yield { event: "status_error", data: { message } };
+    }
+    while (!signal.aborted) {
+      const { items } = hub.ring.readAfter(cursor);
+      for (const { seq, value } of items) {
+        cursor = seq;
+        switch (value.type) {
+          case "status":
+            yield { event: "status", data: value.status };
+            break;
+          case "status_error":
+            yield { event: "status_error", data: { message: value.message } };
+            break;
+          case "event":
+            yield { event: "cluster_event", data: value.event };
+            break;
+          default: {
+            const unknown: never = value;
+            throw new Error(
+              `Unknown dashboard item ${JSON.stringify(unknown)}`,
+            );
+          }
+        }
+      }
+      await hub.ring.waitAfter(cursor, signal);
+    }
+  } finally {
+    detach();
+  }
+}

@@ -1,0 +1,409 @@
+/**
+ * End-to-end tests of the web UI in Debian's Chromium (playwright-core),
+ * against the target `e2e_target.ts` picks (the dev server with the fake
+ * cluster unless `AGORA_E2E_URL` is set). Screenshots at laptop and phone
+ * width go to `test-artifacts/ui/`.
+ */
+
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Page,
+} from "playwright-core";
+import { type E2eTarget, openE2eTarget } from "./e2e_target.ts";
+
+const ARTIFACTS = new URL("../test-artifacts/ui/", import.meta.url);
+const LAPTOP = { width: 1366, height: 820 };
+const PHONE = { width: 390, height: 844 };
+/** Debian's Chromium (`apt-get install chromium`); override with AGORA_CHROMIUM. */
+const CHROMIUM = Deno.env.get("AGORA_CHROMIUM") ?? "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+
+/** Everything the browser reported that a person would call broken. */
+interface Problems {
+  console: string[];
+  dialogs: string[];
+}
+
+async function openPage(
+  browser: Browser,
+  target: E2eTarget,
+  problems: Problems,
+  options: { phone?: boolean; dark?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: options.phone ? PHONE : LAPTOP,
+    colorScheme: options.dark ? "dark" : "light",
+    baseURL: target.baseUrl,
+    isMobile: options.phone ?? false,
+    hasTouch: options.phone ?? false,
+    // No transitions: screenshots show the settled layout.
+    reducedMotion: "reduce",
+  });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  page.on("console", (message) => {
+    if (message.type() === "error") {
+      problems.console.push(`${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on("pageerror", (error) => problems.console.push(`pageerror: ${error}`));
+  page.on("dialog", async (dialog) => {
+    problems.dialogs.push(dialog.message());
+    await dialog.dismiss();
+  });
+  await page.goto("/#chat");
+  return { context, page };
+}
+
+async function shot(page: Page, name: string, tallPx?: number): Promise<void> {
+  const viewport = page.viewportSize();
+  if (tallPx !== undefined && viewport !== null) {
+    await page.setViewportSize({ width: viewport.width, height: tallPx });
+  }
+  await page.screenshot({ path: new URL(`${name}.png`, ARTIFACTS).pathname });
+  if (tallPx !== undefined && viewport !== null) {
+    await page.setViewportSize(viewport);
+  }
+}
+
+async function login(page: Page, user: string): Promise<void> {
+  await page.locator("#login-name").fill(user);
+  await page.locator("#login-submit").click();
+  await page.locator("#chat").waitFor({ state: "visible" });
+  await page.locator("#live-state[data-state=live]").waitFor();
+}
+
+/** On a phone the conversation list is a drawer: open it when it is shut. */
+async function showSidebar(page: Page): Promise<void> {
+  const toggle = page.locator("#sidebar-toggle");
+  if (
+    await toggle.isVisible() && !(await page.locator("#sidebar.open").count())
+  ) {
+    await toggle.click();
+  }
+}
+
+async function openChannel(page: Page, channel: string): Promise<void> {
+  await showSidebar(page);
+  await page.locator("#channel-filter").fill(channel);
+  await page.locator("#channel-filter").press("Enter");
+  await waitForTitle(page, `#${channel}`);
+}
+
+async function createChannel(page: Page, channel: string): Promise<void> {
+  await showSidebar(page);
+  await page.locator("#new-channel-toggle").click();
+  await page.locator("#new-channel-name").fill(channel);
+  await page.locator("#new-channel-name").press("Enter");
+  await waitForTitle(page, `#${channel}`);
+}
+
+async function waitForTitle(page: Page, title: string): Promise<void> {
+  await page.locator("#conv-title", { hasText: exactly(title) }).waitFor();
+}
+
+/** A regular expression matching exactly `text`. */
+function exactly(text: string): RegExp {
+  return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
+}
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.locator("#composer-input").fill(text);
+  await page.locator("#composer-input").press("Enter");
+  await seeMessage(page, text);
+}
+
+async function seeMessage(page: Page, text: string): Promise<void> {
+  await page.locator(".msg-text").getByText(text, { exact: true }).waitFor();
+}
+
+async function openPeer(
+  page: Page,
+  list: "#dm-list" | "#user-list",
+  peer: string,
+) {
+  await showSidebar(page);
+  await page.locator(`${list} button`).filter({ hasText: peer }).click();
+  await waitForTitle(page, peer);
+}
+
+Deno.test("web UI end to end", async (t) => {
+  try {
+    await Deno.stat(CHROMIUM);
+  } catch {
+    throw new Error(
+      `Chromium is missing at "${CHROMIUM}": install Debian's (apt-get install chromium)`,
+    );
+  }
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+  });
+  const target = await openE2eTarget().catch(async (error) => {
+    await browser.close();
+    throw error;
+  });
+  const problems: Problems = { console: [], dialogs: [] };
+  const suffix = Date.now().toString(36).slice(-4);
+  const ana = `ana_${suffix}`;
+  const bob = `bob_${suffix}`;
+  const eve = `eve_${suffix}`;
+  const channel = `plaza_${suffix}`;
+
+  try {
+    const a = await openPage(browser, target, problems);
+    const b = await openPage(browser, target, problems, {
+      phone: true,
+      dark: true,
+    });
+    const c = await openPage(browser, target, problems);
+    await a.page.locator("#login-name").waitFor();
+    await shot(a.page, "login-laptop");
+
+    await t.step(
+      "two users chat in a channel and privately; a third sees only the channel",
+      async () => {
+        await login(a.page, ana);
+        await login(b.page, bob);
+        await login(c.page, eve);
+
+        await createChannel(a.page, channel);
+        await openChannel(b.page, channel);
+        await openChannel(c.page, channel);
+
+        await send(a.page, `Hello ${bob}, welcome to #${channel}!`);
+        await seeMessage(b.page, `Hello ${bob}, welcome to #${channel}!`);
+        await send(b.page, "Thanks! Let's talk in private.");
+        await seeMessage(a.page, "Thanks! Let's talk in private.");
+        await seeMessage(c.page, "Thanks! Let's talk in private.");
+
+        // Timestamps and Lamport clocks are on every message.
+        const clockText = await a.page.locator(".msg .clock").first()
+          .textContent();
+        match(clockText ?? "", /^L\d+$/);
+        match(
+          await a.page.locator(".msg time").first().textContent() ?? "",
+          /\d/,
+        );
+
+        const secret = `The password is swordfish ${suffix}`;
+        await openPeer(a.page, "#user-list", bob);
+        await send(a.page, secret);
+
+        // Bob sees an unread private conversation from Ana, opens it, replies.
+        await b.page.locator("#sidebar-badge").waitFor({ state: "visible" });
+        await showSidebar(b.page);
+        const fromAna = b.page.locator("#dm-list button").filter({
+          hasText: ana,
+        });
+        equal(await fromAna.locator(".badge").textContent(), "1");
+        await shot(b.page, "chat-phone-sidebar");
+        await fromAna.click();
+        await seeMessage(b.page, secret);
+        await send(b.page, "Got it, keeping it between us.");
+        await seeMessage(a.page, "Got it, keeping it between us.");
+
+        // A channel message while Bob reads the private conversation: unread.
+        await openChannel(a.page, channel);
+        await send(a.page, "Back to the channel, everyone.");
+        await seeMessage(c.page, "Back to the channel, everyone.");
+        await showSidebar(b.page);
+        const channelButton = b.page.locator("#channel-list button").filter({
+          hasText: channel,
+        });
+        await channelButton.locator(".badge").waitFor();
+        equal(await channelButton.locator(".badge").textContent(), "1");
+        await b.page.keyboard.press("Escape");
+
+        // Eve got the channel message sent after the private ones, and never
+        // any private message: no conversation, no secret anywhere.
+        equal(await c.page.getByText(secret).count(), 0);
+        equal(
+          await c.page.getByText("Got it, keeping it between us.").count(),
+          0,
+        );
+        equal(await c.page.locator("#dm-list li").count(), 0);
+
+        await shot(a.page, "chat-laptop");
+        await shot(b.page, "chat-phone");
+      },
+    );
+
+    await t.step("history pages back when scrolling up", async () => {
+      const long = `archive_${suffix}`;
+      await a.page.evaluate(async (name) => {
+        const post = async (path: string, body: unknown) => {
+          const response = await fetch(path, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          if (!response.ok) throw new Error(`${path}: ${response.status}`);
+        };
+        await post("/api/channels", { channel: name });
+        for (let i = 1; i <= 80; i++) {
+          await post("/api/messages", { channel: name, message: `entry ${i}` });
+        }
+      }, long);
+      await openChannel(a.page, long);
+      await seeMessage(a.page, "entry 80");
+      equal(await a.page.locator(".msg").count(), 50);
+      equal(await a.page.getByText("entry 1", { exact: true }).count(), 0);
+      await a.page.locator("#messages").evaluate((list) => {
+        list.scrollTop = 0;
+      });
+      await seeMessage(a.page, "entry 1");
+      equal(await a.page.locator(".msg").count(), 80);
+      await a.page.getByText(`This is the beginning of #${long}.`).waitFor();
+    });
+
+    await t.step(
+      "XSS payloads in a message, a user name and a channel name render inert",
+      async () => {
+        const evilUser = `<img src=x onerror=alert(1)>${suffix}`;
+        const evilChannel = `<svg/onload=alert(2)>${suffix}`;
+        const evilText =
+          `<img src=x onerror=alert(3)><script>alert(4)</script>"><iframe src=javascript:alert(5)>`;
+        const d = await openPage(browser, target, problems);
+        await login(d.page, evilUser);
+        await createChannel(d.page, evilChannel);
+        await send(d.page, evilText);
+        await openPeer(d.page, "#user-list", ana);
+        await send(d.page, evilText);
+
+        // Ana gets the private message from the evil name and opens the channel.
+        const fromEvil = a.page.locator("#dm-list button").filter({
+          hasText: evilUser,
+        });
+        await fromEvil.waitFor();
+        await fromEvil.click();
+        await seeMessage(a.page, evilText);
+        await openChannel(a.page, evilChannel);
+        await seeMessage(a.page, evilText);
+        equal(
+          await a.page.locator(".msg-author").filter({ hasText: evilUser })
+            .count(),
+          1,
+        );
+
+        for (const page of [a.page, d.page]) {
+          const injected = await page.locator(
+            "main img, main iframe, main script, [onerror], [onload]",
+          ).count();
+          equal(injected, 0, "an injected element exists");
+        }
+        deepStrictEqual(problems.dialogs, [], "a dialog fired");
+        await shot(a.page, "xss-laptop");
+        await d.context.close();
+      },
+    );
+
+    await t.step(
+      "the dashboard shows a re-election after the coordinator stops",
+      async () => {
+        // Keyboard: from the Chat tab, ArrowRight selects Cluster.
+        await a.page.locator("#tab-chat").focus();
+        await a.page.keyboard.press("ArrowRight");
+        equal(
+          await a.page.locator("#tab-cluster").getAttribute("aria-selected"),
+          "true",
+        );
+        await a.page.locator("#view-cluster").waitFor({ state: "visible" });
+        const coordinatorCard = a.page.locator(".server.coordinator");
+        await coordinatorCard.waitFor();
+        const before = await coordinatorCard.getAttribute("data-server");
+        ok(before, "no coordinator shown");
+        await a.page.locator("#offset-chart path.series").first().waitFor();
+
+        await b.page.locator("#tab-cluster").click();
+        await b.page.locator(".server.coordinator").waitFor();
+
+        await target.stopServer(before);
+        await a.page.locator(".server.down").filter({ hasText: before })
+          .waitFor();
+        await a.page.locator(
+          `.server.coordinator:not([data-server="${before}"])`,
+        ).waitFor({ timeout: 20_000 });
+        const after = await coordinatorCard.getAttribute("data-server");
+        ok(after && after !== before);
+        await a.page.locator(".event[data-type=election]").filter({
+          hasText: after,
+        })
+          .first().waitFor();
+        await a.page.locator(".event[data-type=server_down]").filter({
+          hasText: before,
+        })
+          .first().waitFor();
+        await b.page.locator(".server.coordinator").filter({ hasText: after })
+          .waitFor();
+        await a.page.waitForTimeout(1500); // let the chart draw a few samples
+        await shot(a.page, "cluster-laptop", 1500);
+        await shot(b.page, "cluster-phone");
+      },
+    );
+
+    await t.step(
+      "the tests page runs the suite and shows each result",
+      async () => {
+        await a.page.locator("#tab-tests").click();
+        await a.page.locator("#run-tests").click();
+        await a.page.locator("#test-state", { hasText: /passed|failed/ })
+          .waitFor({ timeout: 30_000 });
+        const total = Number(
+          await a.page.locator("#test-stats .stat").nth(2).locator(
+            ".stat-value",
+          ).textContent(),
+        );
+        ok(total > 0);
+        equal(await a.page.locator("#test-results .result").count(), total);
+        const failures = a.page.locator("#test-results .result.fail");
+        for (let i = 0; i < await failures.count(); i++) {
+          const message = await failures.nth(i).locator(".result-message")
+            .textContent();
+          ok(message && message.length > 0, "a failure without a message");
+        }
+        if (target.kind === "fake") {
+          // One server was stopped in the previous step.
+          equal(await failures.count(), 1);
+          match(
+            await failures.first().textContent() ?? "",
+            /every known server is alive.*Not answering: server_1/s,
+          );
+        }
+        match(
+          await a.page.locator("#test-stats .stat").nth(3).textContent() ?? "",
+          /\d/,
+        );
+        await shot(a.page, "tests-laptop", 1000);
+
+        await b.page.locator("#tab-tests").click();
+        await b.page.locator("#run-tests").click();
+        await b.page.locator("#test-state", { hasText: /passed|failed/ })
+          .waitFor({ timeout: 30_000 });
+        await shot(b.page, "tests-phone");
+      },
+    );
+
+    await t.step("no console errors and no dialogs", () => {
+      deepStrictEqual(problems.console, []);
+      deepStrictEqual(problems.dialogs, []);
+    });
+
+    for (const { context } of [a, b, c]) await context.close();
+  } finally {
+    await browser.close();
+    await target.close();
+  }
+});

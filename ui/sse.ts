@@ -1,0 +1,126 @@
+/**
+ * Server-sent events as a web-standard `Response`, fed by an async iterator.
+ *
+ * The stream pulls one event at a time, so a slow browser slows only its own
+ * iterator (whose source is bounded); when the browser goes away the
+ * iterator's `signal` aborts and every wait inside it ends.
+ *
+ * @module
+ */
+
+/** One event to send. */
+export interface SseEvent {
+  /** Event name (`event:` field). */
+  event: string;
+  /** Payload, sent as JSON on one `data:` line. */
+  data: unknown;
+  /** Optional id (`id:` field); browsers resend the last one on reconnect. */
+  id?: number;
+}
+
+/** How an SSE response behaves. */
+export interface SseOptions {
+  /** Idle time after which a comment line is sent to keep proxies open. */
+  heartbeatMs: number;
+  /** Reconnect delay the browser should use (`retry:` field). */
+  retryMs?: number;
+  /** Called when the iterator throws; the browser gets an `error` event. */
+  onError?: (error: unknown) => void;
+  /** Ends the stream from the server side (on shutdown). */
+  shutdown?: AbortSignal;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Encodes one event in the SSE wire format. JSON never contains a raw line
+ * break, so the payload always fits one `data:` line.
+ */
+export function formatSseEvent(event: SseEvent): string {
+  const id = event.id === undefined ? "" : `id: ${event.id}\n`;
+  const name = event.event.replace(/[\r\n]/g, "");
+  return `${id}event: ${name}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+/**
+ * Builds a `text/event-stream` response from `open(signal)`. `signal` aborts
+ * when the browser disconnects (the body is cancelled) or `shutdown` aborts;
+ * the iterator must then finish promptly.
+ *
+ * @example
+ * ```ts
+ * import { sseResponse } from "./sse.ts";
+ * const response = sseResponse(async function* () {
+ *   yield { event: "hello", data: { n: 1 } };
+ * }, { heartbeatMs: 15_000 });
+ * console.log(await response.text()); // "event: hello\ndata: {\"n\":1}\n\n"
+ * ```
+ */
+export function sseResponse(
+  open: (signal: AbortSignal) => AsyncIterator<SseEvent>,
+  options: SseOptions,
+): Response {
+  const abort = new AbortController();
+  let iterator: AsyncIterator<SseEvent> | undefined;
+  let pending: Promise<IteratorResult<SseEvent>> | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      const signal = options.shutdown === undefined
+        ? abort.signal
+        : AbortSignal.any([abort.signal, options.shutdown]);
+      iterator = open(signal);
+      if (options.retryMs !== undefined) {
+        controller.enqueue(encoder.encode(`retry: ${options.retryMs}\n\n`));
+      }
+    },
+    async pull(controller) {
+      if (iterator === undefined) return;
+      pending ??= iterator.next();
+      const heartbeat = new Promise<"heartbeat">((resolve) => {
+        timer = setTimeout(() => resolve("heartbeat"), options.heartbeatMs);
+      });
+      let result: IteratorResult<SseEvent> | "heartbeat";
+      try {
+        result = await Promise.race([pending, heartbeat]);
+      } catch (error) {
+        options.onError?.(error);
+        const message = error instanceof Error ? error.message : String(error);
+        controller.enqueue(
+          encoder.encode(formatSseEvent({ event: "error", data: { message } })),
+        );
+        controller.close();
+        return;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (result === "heartbeat") {
+        controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        return;
+      }
+      pending = undefined;
+      if (result.done) {
+        controller.close();
+        return;
+      }
+      controller.enqueue(encoder.encode(formatSseEvent(result.value)));
+    },
+    async cancel() {
+      clearTimeout(timer);
+      abort.abort();
+      // The iterator ends on its own once the signal aborts; wait for it so
+      // nothing it holds outlives the response.
+      await pending?.catch(() => undefined);
+      if (iterator?.return) await iterator.return().catch(() => undefined);
+    },
+  });
+
+  return new Response(body, {
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-store",
+      "X-Accel-Buffering": "no",
+    },
+  });
+}
