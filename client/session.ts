@@ -1,0 +1,385 @@
+/**
+ * A logged-in chat session: runs the commands a person types (or a script
+ * holds) against the cluster and prints live messages. Shared by the
+ * interactive and the script modes; output goes through `print`.
+ *
+ * @module
+ */
+
+import {
+  type AgoraClient,
+  AgoraError,
+  type Subscription,
+} from "@agora/shared/client";
+import {
+  type ChannelMessage,
+  type PrivateMessage,
+  validateName,
+  validateNewName,
+} from "@agora/shared/protocol";
+import { type Command, HELP_LINES, parseCommand } from "./commands.ts";
+import {
+  formatChannelMessage,
+  formatError,
+  formatInfo,
+  formatNames,
+  formatOk,
+  formatPrivateMessage,
+  type Style,
+} from "./format.ts";
+
+/** Options of {@linkcode ChatSession.start}. */
+export interface ChatSessionOptions {
+  /** The cluster client (the session does not close it). */
+  client: AgoraClient;
+  /** Who to log in as. */
+  user: string;
+  /** Prints one line (without line break). */
+  print: (line: string) => void;
+  /** Colours. */
+  style: Style;
+  /** Times in UTC (tests). */
+  utc?: boolean;
+  /** Print a confirmation for every post (script mode). */
+  confirmPosts?: boolean;
+  /** Recent messages shown by `/join` (default 10). */
+  joinHistory?: number;
+  /** Wall clock, ms (default `Date.now`). */
+  nowMs?: () => number;
+}
+
+/** What the caller does after a line. */
+export type Outcome = "continue" | "quit";
+
+const SHOWN_IDS_LIMIT = 5000;
+
+/**
+ * A chat session of one user.
+ *
+ * @example
+ * ```ts
+ * import { AgoraClient } from "@agora/shared/client";
+ * import { ChatSession } from "./session.ts";
+ * import { createStyle } from "./format.ts";
+ * const client = new AgoraClient({ servers: ["tcp://127.0.0.1:5555"] });
+ * const session = await ChatSession.start({
+ *   client, user: "ana", print: console.log, style: createStyle(false),
+ * });
+ * await session.execute("/join general");
+ * await session.execute("hello!");
+ * await session.close();
+ * await client.close();
+ * ```
+ */
+export class ChatSession {
+  /** The logged-in user. */
+  readonly user: string;
+  readonly #client: AgoraClient;
+  readonly #print: (line: string) => void;
+  readonly #style: Style;
+  readonly #utc: boolean;
+  readonly #confirmPosts: boolean;
+  readonly #joinHistory: number;
+  readonly #nowMs: () => number;
+  readonly #joined = new Map<string, Subscription>();
+  readonly #shown = new Set<string>();
+  #inbox: Subscription | undefined;
+  #channel: string | undefined;
+  #failures = 0;
+
+  private constructor(options: ChatSessionOptions) {
+    this.user = options.user;
+    this.#client = options.client;
+    this.#print = options.print;
+    this.#style = options.style;
+    this.#utc = options.utc ?? false;
+    this.#confirmPosts = options.confirmPosts ?? false;
+    this.#joinHistory = options.joinHistory ?? 10;
+    this.#nowMs = options.nowMs ?? Date.now;
+  }
+
+  /**
+   * Logs in and starts receiving the user's private messages. Rejects with
+   * the {@linkcode AgoraError} of the login (or a `"invalid_argument"` one
+   * for a name that breaks the rules, without asking the server).
+   */
+  static async start(options: ChatSessionOptions): Promise<ChatSession> {
+    const problem = loginNameProblem(options.user);
+    if (problem !== undefined) {
+      throw new AgoraError(problem, { code: "invalid_argument" });
+    }
+    const session = new ChatSession(options);
+    await options.client.login(options.user);
+    try {
+      session.#inbox = options.client.onPrivate(
+        options.user,
+        (m) => session.#showPrivate(m),
+      );
+    } catch (error) {
+      session.#error(error);
+    }
+    return session;
+  }
+
+  /** The current channel (where plain text goes), if any. */
+  get channel(): string | undefined {
+    return this.#channel;
+  }
+
+  /** Channels followed live. */
+  get joined(): string[] {
+    return [...this.#joined.keys()];
+  }
+
+  /** How many commands failed so far. */
+  get failures(): number {
+    return this.#failures;
+  }
+
+  /** Runs one input line; never throws (errors are printed). */
+  async execute(line: string): Promise<Outcome> {
+    const command = parseCommand(line);
+    try {
+      return await this.#run(command);
+    } catch (error) {
+      this.#error(error);
+      return "continue";
+    }
+  }
+
+  /** Stops every live feed of the session. Idempotent. */
+  close(): void {
+    this.#inbox?.close();
+    for (const subscription of this.#joined.values()) subscription.close();
+    this.#joined.clear();
+  }
+
+  async #run(command: Command): Promise<Outcome> {
+    const s = this.#style;
+    switch (command.kind) {
+      case "empty":
+        return "continue";
+      case "quit":
+        return "quit";
+      case "help":
+        for (const line of HELP_LINES) this.#print(formatInfo(line, s));
+        return "continue";
+      case "invalid":
+        this.#fail(command.message);
+        return "continue";
+      case "users": {
+        const users = await this.#client.users();
+        this.#print(
+          formatNames(
+            "Users",
+            users,
+            s,
+            (n) => n === this.user ? s.bold(`${n} (you)`) : s.user(n),
+          ),
+        );
+        return "continue";
+      }
+      case "channels": {
+        const channels = await this.#client.channels();
+        this.#print(
+          formatNames(
+            "Channels",
+            channels,
+            s,
+            (n) => this.#joined.has(n) ? s.cyan(`#${n}*`) : s.cyan(`#${n}`),
+          ),
+        );
+        if (channels.length === 0) {
+          this.#print(formatInfo("Create one with /create <channel>.", s));
+        }
+        return "continue";
+      }
+      case "create": {
+        const problem = validateNewName(command.channel, "channel");
+        if (problem !== undefined) {
+          this.#fail(problem.replace('The field "channel"', "A channel name"));
+          return "continue";
+        }
+        await this.#client.createChannel(command.channel, this.user);
+        this.#print(formatOk(
+          `Created #${command.channel}. Enter it with /join ${command.channel}.`,
+          s,
+        ));
+        return "continue";
+      }
+      case "join":
+        await this.#join(command.channel);
+        return "continue";
+      case "leave":
+        this.#leave(command.channel ?? this.#channel);
+        return "continue";
+      case "msg":
+        await this.#sendPrivate(command.user, command.text);
+        return "continue";
+      case "history":
+        await this.#history(command.count);
+        return "continue";
+      case "post":
+        await this.#post(command.text);
+        return "continue";
+      default: {
+        const unreachable: never = command;
+        throw new Error(`Unhandled command ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  async #join(channel: string): Promise<void> {
+    const problem = validateName(channel, "channel");
+    if (problem !== undefined) {
+      this.#fail(problem.replace('The field "channel"', "A channel name"));
+      return;
+    }
+    await this.#client.subscribe(this.user, channel);
+    // Live first, then history: nothing published in between is missed,
+    // and what shows up twice is dropped by id.
+    if (!this.#joined.has(channel)) {
+      this.#joined.set(
+        channel,
+        this.#client.onChannel(channel, (m) => this.#showChannel(m)),
+      );
+    }
+    this.#channel = channel;
+    this.#print(formatOk(`Joined #${channel}.`, this.#style));
+    const recent = await this.#client.history(channel, {
+      limit: this.#joinHistory,
+    });
+    if (recent.length === 0) {
+      this.#print(formatInfo(`No messages in #${channel} yet.`, this.#style));
+    }
+    for (const message of recent) this.#showChannel(message);
+  }
+
+  #leave(channel: string | undefined): void {
+    if (channel === undefined || !this.#joined.has(channel)) {
+      this.#fail(
+        channel === undefined
+          ? "You are in no channel."
+          : `You are not in #${channel}.`,
+      );
+      return;
+    }
+    this.#joined.get(channel)!.close();
+    this.#joined.delete(channel);
+    if (this.#channel === channel) this.#channel = this.joined.at(-1);
+    this.#print(formatOk(
+      `Left #${channel}.` +
+        (this.#channel ? ` Current channel: #${this.#channel}.` : ""),
+      this.#style,
+    ));
+  }
+
+  async #post(text: string): Promise<void> {
+    if (this.#channel === undefined) {
+      this.#fail("Join a channel first: /join <channel> (or /channels).");
+      return;
+    }
+    const sent = await this.#client.publish(this.user, this.#channel, text);
+    if (this.#confirmPosts) {
+      this.#print(formatOk(
+        `Sent to #${this.#channel}${sent.id ? ` (id ${sent.id})` : ""}.`,
+        this.#style,
+      ));
+    }
+  }
+
+  async #sendPrivate(dst: string, text: string): Promise<void> {
+    const sent = await this.#client.message(this.user, dst, text);
+    // Show the stored copy (its clock is the origin's), found by id.
+    let stored: PrivateMessage | undefined;
+    if (sent.id !== undefined) {
+      try {
+        const recent = await this.#client.privateHistory(this.user, dst, {
+          limit: 20,
+        });
+        stored = recent.find((m) => m.id === sent.id);
+      } catch {
+        // The message is stored; only its exact stamp is unknown.
+      }
+    }
+    stored ??= {
+      id: sent.id ?? "",
+      src: this.user,
+      dst,
+      user: this.user,
+      message: text,
+      timestamp: sent.timestamp ?? this.#nowMs() / 1000,
+      clock: sent.clock ?? this.#client.clock.value,
+      server: "",
+    };
+    this.#showPrivate(stored);
+  }
+
+  async #history(count: number): Promise<void> {
+    if (this.#channel === undefined) {
+      this.#fail("Join a channel first: /join <channel>.");
+      return;
+    }
+    const messages = await this.#client.history(this.#channel, {
+      limit: count,
+    });
+    this.#print(formatInfo(
+      `Last ${messages.length} message${
+        messages.length === 1 ? "" : "s"
+      } of #${this.#channel}:`,
+      this.#style,
+    ));
+    for (const message of messages) {
+      this.#print(formatChannelMessage(message, this.#formatOptions()));
+    }
+  }
+
+  #showChannel(message: ChannelMessage): void {
+    if (!this.#firstSight(message.id)) return;
+    this.#print(formatChannelMessage(message, this.#formatOptions()));
+  }
+
+  #showPrivate(message: PrivateMessage): void {
+    if (message.id && !this.#firstSight(message.id)) return;
+    this.#print(
+      formatPrivateMessage(message, this.user, this.#formatOptions()),
+    );
+  }
+
+  #firstSight(id: string): boolean {
+    if (this.#shown.has(id)) return false;
+    this.#shown.add(id);
+    if (this.#shown.size > SHOWN_IDS_LIMIT) {
+      this.#shown.delete(this.#shown.values().next().value!);
+    }
+    return true;
+  }
+
+  #formatOptions() {
+    return { style: this.#style, utc: this.#utc };
+  }
+
+  #fail(message: string): void {
+    this.#failures++;
+    this.#print(formatError(message, this.#style));
+  }
+
+  #error(error: unknown): void {
+    if (error instanceof AgoraError) {
+      this.#fail(error.message);
+    } else {
+      this.#fail(
+        `Unexpected error: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+}
+
+/**
+ * Why `name` cannot be a user name (the Names rules plus the reserved
+ * topics), or `undefined` when it can.
+ */
+export function loginNameProblem(name: string): string | undefined {
+  const problem = validateNewName(name, "user");
+  return problem?.replace('The field "user"', "A name");
+}
