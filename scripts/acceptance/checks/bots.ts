@@ -1,0 +1,154 @@
+/**
+ * Checks 5 and 6: the bots are running (logged in on every server, and
+ * their messages are stored) and their messages reach a subscriber through
+ * the proxy, on the exact channel topic.
+ *
+ * When the bots' names are not given, a bot is any user outside this suite
+ * (`acc_…`) that publishes by itself while the suite watches.
+ *
+ * @module
+ */
+
+import type { WireMap } from "@agora/shared/protocol";
+import { check, type CheckContext, show } from "../context.ts";
+import type { AcceptanceCheck } from "../types.ts";
+
+/** How long the bots get to log in and publish. */
+const BOTS_MS = 30_000;
+/** Most channels whose history is read per poll. */
+const CHANNELS_SCANNED_MAX = 200;
+
+/** Check 5. */
+export const botsCheck: AcceptanceCheck = {
+  id: "bots",
+  name: "the bots are running: logged in and publishing",
+  timeoutMs: 45_000,
+  async run(ctx) {
+    const servers = Object.entries(await ctx.servers());
+    check(servers.length > 0, "No server endpoints were given to the suite");
+    const known = ctx.settings.bots;
+    const expected = ctx.settings.botsExpected;
+    const publishers = await ctx.waitFor(
+      known.length > 0
+        ? `Not every bot (${known.join(", ")}) has a stored message`
+        : `Fewer than ${expected} users outside the suite have stored messages`,
+      BOTS_MS,
+      async () => {
+        const found = await _storedPublishers(ctx, servers[0][1]);
+        const bots = known.length > 0
+          ? known.filter((b) => found.has(b))
+          : [...found].filter((u) => !_isOurs(u));
+        const missing = known.filter((b) => !found.has(b));
+        if (missing.length > 0 || bots.length < expected) {
+          throw new Error(
+            known.length > 0
+              ? `no message from ${missing.join(", ")}`
+              : `publishers seen: ${show([...found])}`,
+          );
+        }
+        return bots;
+      },
+    );
+    await ctx.waitFor(
+      `The bots ${publishers.join(", ")} are not in every server's users`,
+      BOTS_MS,
+      async () => {
+        for (const [name, endpoint] of servers) {
+          const users = (await ctx.expect(endpoint, "users", {})).data.users;
+          const absent = publishers.filter((b) =>
+            !Array.isArray(users) || !users.includes(b)
+          );
+          if (absent.length > 0) {
+            throw new Error(`${name} lacks ${absent.join(", ")}`);
+          }
+        }
+        return true;
+      },
+    );
+    return `${
+      publishers.join(", ")
+    } logged in on ${servers.length} servers and have stored messages`;
+  },
+};
+
+/** Check 6. */
+export const botMessagesCheck: AcceptanceCheck = {
+  id: "bot_messages",
+  name: "the bots' messages reach a subscriber on the exact topic",
+  timeoutMs: 45_000,
+  async run(ctx) {
+    const servers = Object.entries(await ctx.servers());
+    check(servers.length > 0, "No server endpoints were given to the suite");
+    const known = ctx.settings.bots;
+    const expected = Math.max(1, ctx.settings.botsExpected);
+    const feed = ctx.feed([]);
+    const seen = new Map<string, WireMap>();
+    const got = await ctx.waitFor(
+      known.length > 0
+        ? `No live message from ${known.join(", ")} reached a subscriber`
+        : `No live message from ${expected} bot(s) reached a subscriber`,
+      BOTS_MS,
+      async () => {
+        // Bots may open new channels: keep subscribing to all of them.
+        const channels = (await ctx.expect(servers[0][1], "channels", {})).data
+          .channels;
+        if (Array.isArray(channels)) {
+          feed.add(...channels.filter((c) => typeof c === "string"));
+        }
+        for (const r of feed.received) {
+          const user = r.payload.user;
+          if (typeof user !== "string" || _isOurs(user)) continue;
+          if (known.length > 0 && !known.includes(user)) continue;
+          check(
+            r.payload.channel === r.topic,
+            `A message on topic "${r.topic}" says channel ${
+              show(r.payload.channel)
+            }`,
+          );
+          check(
+            typeof r.payload.id === "string" &&
+              typeof r.payload.message === "string" &&
+              typeof r.payload.clock === "number" &&
+              typeof r.payload.server === "string",
+            `A bot publication lacks id, message, clock or server: ${
+              show(r.payload)
+            }`,
+          );
+          seen.set(user, r.payload);
+        }
+        const want = known.length > 0 ? known.length : expected;
+        return seen.size >= want ? [...seen.keys()] : undefined;
+      },
+    );
+    return `live messages from ${got.join(", ")} on ${
+      [...new Set([...seen.values()].map((p) => p.channel))].join(", ")
+    } (${feed.prefixOnly} prefix-only matches dropped)`;
+  },
+};
+
+/** Users who have messages in any channel's history on `endpoint`. */
+async function _storedPublishers(
+  ctx: CheckContext,
+  endpoint: string,
+): Promise<Set<string>> {
+  const channels = (await ctx.expect(endpoint, "channels", {})).data.channels;
+  check(Array.isArray(channels), `"channels" gave no list`);
+  const found = new Set<string>();
+  const others = (channels as string[]).filter((c) => !_isOurs(c))
+    .slice(-CHANNELS_SCANNED_MAX);
+  for (const channel of others) {
+    const history = await ctx.expect(endpoint, "history", {
+      channel,
+      limit: 100,
+    }, ["sucesso"]);
+    for (const m of history.data.messages as WireMap[]) {
+      if (typeof m.user === "string") found.add(m.user);
+    }
+  }
+  return found;
+}
+
+/** Names this suite creates. */
+function _isOurs(name: string): boolean {
+  return name.startsWith("acc_") || name === "acceptance_probe";
+}
