@@ -1,8 +1,10 @@
 /**
  * End-to-end tests of the web UI in Debian's Chromium (playwright-core),
- * against the target `e2e_target.ts` picks (the dev server with the fake
- * cluster unless `AGORA_E2E_URL` is set). Screenshots at laptop and phone
- * width go to `test-artifacts/ui/`.
+ * against the target `e2e_target.ts` picks: by default a real cluster of
+ * the test's own (reference, proxy, three servers) behind the real
+ * `ui/main.ts`; `AGORA_E2E_TARGET=fake` for the dev server with the fake
+ * cluster; `AGORA_E2E_URL` for a running UI. Screenshots at laptop and
+ * phone width go to `test-artifacts/ui/`.
  */
 
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
@@ -354,13 +356,53 @@ Deno.test("web UI end to end", async (t) => {
       },
     );
 
+    await t.step({
+      name: "a restarted server comes back on the dashboard and catches up",
+      // The fake keeps its server stopped: the tests page must report it.
+      ignore: target.kind === "fake",
+      fn: async () => {
+        // Written while a server is down: it has something to catch up on.
+        await a.page.evaluate(async (name) => {
+          const response = await fetch("/api/messages", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({
+              channel: name,
+              message: "while one was down",
+            }),
+          });
+          if (!response.ok) throw new Error(`publish: ${response.status}`);
+        }, channel);
+        const restarted = await target.prepareSuite();
+        for (const name of restarted) {
+          const card = `.server[data-server="${name}"]`;
+          await a.page.locator(`${card}:not(.down)`).waitFor({
+            timeout: 30_000,
+          });
+          await a.page.locator(".event[data-type=server_up]").filter({
+            hasText: name,
+          }).first().waitFor();
+          await a.page.locator(".event[data-type=catch_up]").filter({
+            hasText: name,
+          }).first().waitFor({ timeout: 20_000 });
+          // The lowest rank takes over again (bully).
+          await a.page.locator(`${card}.coordinator`).waitFor({
+            timeout: 20_000,
+          });
+        }
+        await shot(a.page, "cluster-restarted-laptop", 1500);
+      },
+    });
+
     await t.step(
       "the tests page runs the suite and shows each result",
       async () => {
+        // The real suite waits on bots and replication: give it time.
+        const suiteMs = target.kind === "fake" ? 30_000 : 240_000;
         await a.page.locator("#tab-tests").click();
         await a.page.locator("#run-tests").click();
         await a.page.locator("#test-state", { hasText: /passed|failed/ })
-          .waitFor({ timeout: 30_000 });
+          .waitFor({ timeout: suiteMs });
         const total = Number(
           await a.page.locator("#test-stats .stat").nth(2).locator(
             ".stat-value",
@@ -381,6 +423,10 @@ Deno.test("web UI end to end", async (t) => {
             await failures.first().textContent() ?? "",
             /every known server is alive.*Not answering: server_1/s,
           );
+        } else if (target.kind === "local") {
+          // Our own cluster is whole again and has a bot: all must pass.
+          const failed = await failures.allTextContents();
+          deepStrictEqual(failed, [], "acceptance checks failed");
         }
         match(
           await a.page.locator("#test-stats .stat").nth(3).textContent() ?? "",
@@ -391,7 +437,7 @@ Deno.test("web UI end to end", async (t) => {
         await b.page.locator("#tab-tests").click();
         await b.page.locator("#run-tests").click();
         await b.page.locator("#test-state", { hasText: /passed|failed/ })
-          .waitFor({ timeout: 30_000 });
+          .waitFor({ timeout: suiteMs });
         await shot(b.page, "tests-phone");
       },
     );

@@ -1,0 +1,93 @@
+/**
+ * Command-line and environment options of the web UI (`ui/main.ts`).
+ *
+ * @module
+ */
+
+import { CLIENT_CONNECTION_OPTIONS } from "@agora/shared/client";
+import { defineOptions } from "@agora/shared/config";
+
+/**
+ * The UI's options: the cluster's endpoints (shared with every client),
+ * where to listen, how the dashboard polls, and how the tests page may run
+ * the acceptance suite.
+ *
+ * @example
+ * ```ts
+ * import { parseConfig } from "@agora/shared/config";
+ * import { uiOptions } from "./options.ts";
+ * const parsed = parseConfig(uiOptions, { args: ["--port", "0"], env: {} });
+ * if (parsed.kind === "config") parsed.config.port; // 0
+ * ```
+ */
+export const uiOptions = defineOptions({
+  ...CLIENT_CONNECTION_OPTIONS,
+  port: {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 65535,
+    env: "AGORA_HTTP_PORT",
+    default: 8080,
+    description: "HTTP port (0 picks a free one)",
+  },
+  host: {
+    type: "string",
+    env: "AGORA_HTTP_HOST",
+    default: "127.0.0.1",
+    description: "Interface to listen on (0.0.0.0 for every one)",
+  },
+  name: {
+    type: "string",
+    env: "AGORA_NAME",
+    default: "ui",
+    description: "Process name in logs (logs/<name>.jsonl)",
+  },
+  logDir: {
+    type: "string",
+    env: "AGORA_LOG_DIR",
+    default: "logs",
+    description: "Directory of the JSON lines log",
+  },
+  statusTimeoutMs: {
+    type: "number",
+    integer: true,
+    min: 50,
+    max: 60_000,
+    default: 1000,
+    description: "ms the dashboard waits for each server's status",
+  },
+  statusIntervalMs: {
+    type: "number",
+    integer: true,
+    min: 100,
+    max: 60_000,
+    default: 1000,
+    description: "ms between two dashboard polls while someone watches",
+  },
+  secureCookie: {
+    type: "boolean",
+    description: "Mark the session cookie Secure (when served over HTTPS)",
+  },
+  testBots: {
+    type: "list",
+    description:
+      "The bots' user names, for the acceptance suite (default: spotted)",
+  },
+  disruptiveTests: {
+    type: "boolean",
+    description:
+      "Let the tests page stop and restart servers (needs --stop-command, " +
+      "--start-command and --allow-run)",
+  },
+  stopCommand: {
+    type: "string",
+    description:
+      'Command that stops a server, {server} = its name (e.g. "deno task down {server}")',
+  },
+  startCommand: {
+    type: "string",
+    description:
+      'Command that starts it again (e.g. "deno task up --no-deps {server}")',
+  },
+});

@@ -1,0 +1,88 @@
+/**
+ * The UI server without a cluster: it serves, says the cluster is
+ * unreachable in words, refuses a taken port, and `main.ts` checks its
+ * options. (With a cluster, `e2e_test.ts` drives it end to end.)
+ */
+
+import { equal, match, rejects } from "node:assert/strict";
+import { freePorts } from "@agora/shared/client/testing";
+import { libraryInfo } from "@agora/shared/zmq";
+import { startRealUi } from "./real_ui_server.ts";
+
+// libzmq is loaded once per process and never unloaded: load it before
+// the tests, so the resource sanitizer does not count it against one.
+libraryInfo();
+
+const MAIN = new URL("./main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+Deno.test("the UI serves /healthz and explains an unreachable cluster", async () => {
+  const [referencePort, proxyPort] = freePorts(2);
+  const ui = await startRealUi({
+    port: 0,
+    hostname: "127.0.0.1",
+    reference: `tcp://127.0.0.1:${referencePort}`,
+    servers: [],
+    proxySub: `tcp://127.0.0.1:${proxyPort}`,
+    statusTimeoutMs: 100,
+    assets: () => Promise.resolve(null),
+  });
+  try {
+    const health = await fetch(`${ui.url}/healthz`);
+    equal(health.status, 200);
+    equal((await health.json()).status, "ok");
+    const status = await fetch(`${ui.url}/api/cluster/status`);
+    equal(status.status, 503);
+    match(
+      (await status.json()).error,
+      /Neither the reference at tcp:\/\/127\.0\.0\.1:\d+ nor any chat server answered/,
+    );
+  } finally {
+    await ui.shutdown();
+  }
+  await ui.shutdown(); // idempotent
+});
+
+Deno.test("the UI refuses a port that is taken, releasing everything", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    await rejects(
+      startRealUi({
+        port: (listener.addr as Deno.NetAddr).port,
+        hostname: "127.0.0.1",
+        reference: "",
+        servers: [],
+        proxySub: "",
+      }),
+      Deno.errors.AddrInUse,
+    );
+  } finally {
+    listener.close();
+  }
+});
+
+Deno.test("main.ts prints --help and refuses disruptive tests without commands", async () => {
+  const logDir = await Deno.makeTempDir({ prefix: "agora_ui_main_" });
+  const run = (args: string[]) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", `--config=${CONFIG}`, "-A", MAIN, ...args],
+      env: { AGORA_LOG_DIR: logDir },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  try {
+    const help = await run(["--help"]);
+    equal(help.code, 0);
+    match(new TextDecoder().decode(help.stdout), /--disruptive-tests/);
+    const refused = await run(["--disruptive-tests", "--port", "0"]);
+    equal(refused.code, 2);
+    match(
+      new TextDecoder().decode(refused.stderr),
+      /--disruptive-tests needs --stop-command and --start-command/,
+    );
+    const bad = await run(["--port", "70000"]);
+    equal(bad.code, 2);
+  } finally {
+    await Deno.remove(logDir, { recursive: true });
+  }
+});
