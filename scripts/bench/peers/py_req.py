@@ -1,0 +1,35 @@
+"""REQ client for the REQ/REP benchmark: N round trips of SIZE bytes.
+
+usage: py_req.py ENDPOINT COUNT SIZE
+prints one JSON line: {"roundTrips": N, "seconds": S, "perSecond": R}
+"""
+import json
+import sys
+import time
+
+import zmq
+
+
+def main() -> None:
+    endpoint, count, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    ctx = zmq.Context()
+    req = ctx.socket(zmq.REQ)
+    req.linger = 0
+    req.rcvtimeo = 10000
+    req.connect(endpoint)
+    payload = b"x" * size
+    for _ in range(200):  # warm-up: connection, caches, the peer's fast path
+        req.send(payload)
+        req.recv()
+    start = time.perf_counter()
+    for _ in range(count):
+        req.send(payload)
+        req.recv()
+    seconds = time.perf_counter() - start
+    print(json.dumps({"roundTrips": count, "seconds": seconds, "perSecond": count / seconds}), flush=True)
+    req.close()
+    ctx.term()
+
+
+if __name__ == "__main__":
+    main()
