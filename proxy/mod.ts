@@ -1,8 +1,9 @@
 /**
  * The agora pub/sub proxy (XSUB 5557 ← publishers, XPUB 5558 → subscribers).
- * Run `proxy/main.ts --help` for its options.
+ * It is a program, not a library: run `proxy/main.ts --help` for its options.
+ * The forwarding itself is `startProxy` in `@agora/shared/zmq`.
  *
  * @module
  */
 
-export { proxyOptions } from "./options.ts";
+export {};

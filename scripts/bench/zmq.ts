@@ -301,6 +301,12 @@ export async function run(options: ZmqBenchOptions = {}): Promise<string> {
     },
     {
       benchmark: rr,
+      implementation: "Deno REP, sync waits on (AGORA_ZMQ_SYNC_WAIT_US=2000)",
+      runs: [],
+      baseline: "pyzmq REP",
+    },
+    {
+      benchmark: rr,
       implementation: "pyzmq REP",
       runs: [],
       baseline: "pyzmq REP",
@@ -365,6 +371,18 @@ export async function run(options: ZmqBenchOptions = {}): Promise<string> {
       "Deno REP (this binding)",
       () =>
         reqRep(deno("deno_rep.ts", "tcp://127.0.0.1:*"), roundTrips, sizeBytes),
+    );
+    await measure(
+      "Deno REP, sync waits on (AGORA_ZMQ_SYNC_WAIT_US=2000)",
+      () =>
+        reqRep(
+          {
+            ...deno("deno_rep.ts", "tcp://127.0.0.1:*"),
+            env: { AGORA_ZMQ_SYNC_WAIT_US: "2000" },
+          },
+          roundTrips,
+          sizeBytes,
+        ),
     );
     await measure(
       "pyzmq REP",

@@ -41,7 +41,7 @@ export type SimMessage =
 /** A server's durable storage: survives a kill unless wiped. */
 export class SimStorage {
   /** Records per origin; index `seq - 1`, so sequences are contiguous. */
-  readonly byOrigin = new Map<string, ChatRecord[]>();
+  readonly byOrigin: Map<string, ChatRecord[]> = new Map();
   /** Persisted Lamport clock. */
   lamport = 0;
 
@@ -121,7 +121,7 @@ export class SimNode {
   /** Berkeley rounds, driven while coordinator. */
   readonly berkeley: BerkeleyRound;
   /** Sync counter and `clock_adjust` de-duplication. */
-  readonly follower = new ClockFollower();
+  readonly follower: ClockFollower = new ClockFollower();
   /** Replication bookkeeping. */
   readonly replica: ReplicaState;
   /** Catch-up planning. */

@@ -1,0 +1,86 @@
+/**
+ * agora chat server: `deno task server --name server_1` (see `--help`).
+ *
+ * Serves the client services and the server-to-server services on one
+ * ROUTER socket (default `tcp://*:5555`), stores every change durably
+ * before acknowledging it, publishes through the proxy, registers with the
+ * reference, takes part in the coordinator election and Berkeley clock
+ * synchronisation, and replicates with its peers. SIGINT/SIGTERM stop it
+ * gracefully (the current batch is finished and stored).
+ *
+ * @module
+ */
+
+import { loadConfig } from "@agora/shared/config";
+import { createLogger } from "@agora/shared/log";
+import { simulatedDrift } from "@agora/shared/physical_clock";
+import { terminate } from "@agora/shared/zmq";
+import { ChatServer } from "./chat_server.ts";
+import { serverOptions } from "./options.ts";
+
+const config = loadConfig(serverOptions, {
+  program: "agora-server",
+  summary: "Chat server of an agora cluster.",
+});
+const log = createLogger({ service: config.name, dir: config.logDir });
+const drift = simulatedDrift(Math.random, {
+  offsetSecondsMax: config.clockOffsetMaxMs / 1000,
+  driftPpmMax: config.clockDriftMaxPpm,
+});
+
+let server: ChatServer;
+try {
+  server = await ChatServer.start({
+    name: config.name,
+    bind: config.bind,
+    advertise: config.advertise,
+    reference: config.reference,
+    proxyPub: config.proxyPub,
+    proxySub: config.proxySub,
+    dataDir: config.dataDir ?? `data/${config.name}`,
+    clusterSecret: config.clusterSecret,
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    batchMax: config.batchMax,
+    gatherMs: config.gatherMs,
+    clockOffsetSeconds: config.clockOffsetMs === undefined
+      ? drift.offsetSeconds
+      : config.clockOffsetMs / 1000,
+    clockDriftPpm: config.clockDriftPpm ?? drift.driftPpm,
+    berkeleyIntervalMs: config.berkeleyIntervalMs,
+    antiEntropyIntervalMs: config.antiEntropyIntervalMs,
+    exportDir: config.exportDir,
+    exportIntervalMs: config.exportIntervalMs,
+  }, log);
+} catch (error) {
+  log.error("start_failed", {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  await log.close();
+  Deno.exit(1);
+}
+
+if (config.clusterSecret === serverOptions.clusterSecret.default) {
+  log.warn("default_cluster_secret", {
+    notice: "Set AGORA_CLUSTER_SECRET: the default key is public.",
+  });
+}
+
+let signalled = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    // A second signal while stopping means "now".
+    if (signalled) Deno.exit(1);
+    signalled = true;
+    log.info("stopping", { signal });
+    try {
+      await server.stop();
+      // Lets the last publications leave (bounded linger), then ends libzmq.
+      await terminate({ lingerMs: 1000 });
+    } finally {
+      await log.close();
+      Deno.exit(0);
+    }
+  });
+}
+await server.done;

@@ -1,0 +1,154 @@
+/**
+ * The server-to-server services on the request socket:
+ *
+ * | service | auth | reply `data` |
+ * |---|---|---|
+ * | `clock` | no | `time`: physical clock reading when the reply is sent, s |
+ * | `election` | no | `election: "OK"` (then our own election, if we outrank the sender) |
+ * | `clock_adjust` | yes | `status: "OK"`, `offset` (s); extensions in the request: `name`, `round` |
+ * | `sync` | yes | `records` of `origin` after `after` (≤ `limit`), `last` = highest contiguous seq held |
+ * | `sync_state` | yes | `vector` |
+ * | `status` | no | see {@linkcode StatusSource} |
+ *
+ * `clock` and `election` work without `auth` for course clients; `status`
+ * too, for the web dashboard (it is read-only).
+ *
+ * @module
+ */
+
+import {
+  decodeEnvelope,
+  errorReply,
+  failureReply,
+  type PeerService,
+  type Request,
+  type ServerStatus,
+  validateName,
+} from "@agora/shared/protocol";
+import type { Coordination } from "./coordination.ts";
+import type { PeerAuth } from "./peer_auth.ts";
+import type { LazyReply, PeerHandler } from "./pump.ts";
+import type { Store } from "./storage.ts";
+
+/** Builds the `status` reply's data: the protocol's fields plus extensions. */
+export type StatusSource = () => ServerStatus & Record<string, unknown>;
+
+/** What {@link PeerServices} needs. */
+export interface PeerServicesOptions {
+  /** The store (for `sync`, `sync_state`). */
+  store: Store;
+  /** Checks MACs. */
+  auth: PeerAuth;
+  /** Election and Berkeley. */
+  coordination: Coordination;
+  /** Physical clock reading, seconds. */
+  nowSeconds: () => number;
+  /** The `status` data. */
+  status: StatusSource;
+}
+
+/** Handles the peer services (see the module docs). */
+export class PeerServices implements PeerHandler {
+  readonly #o: PeerServicesOptions;
+
+  /** Creates the handler. */
+  constructor(options: PeerServicesOptions) {
+    this.#o = options;
+  }
+
+  /** Handles one well-formed peer request. */
+  handle(request: Request<PeerService>, frame: Uint8Array): LazyReply {
+    const { auth, coordination, store } = this.#o;
+    switch (request.service) {
+      case "clock": {
+        coordination.onClockRequest();
+        // Read when the reply is sent: Berkeley compensates the round
+        // trip, not the time the reply waited behind the batch.
+        return () => ({
+          service: "clock",
+          data: { time: this.#o.nowSeconds() },
+        });
+      }
+      case "election":
+        coordination.onElectionRequest(request.data.rank);
+        return { service: "election", data: { election: "OK" } };
+      case "clock_adjust": {
+        const { name, round } = adjustExtensions(frame);
+        const refused = auth.checkRequest(
+          "clock_adjust",
+          request.data,
+          [request.data.adjust, name ?? null, round ?? null],
+          request.data.auth,
+          this.#o.nowSeconds(),
+        );
+        if (refused) return failureReply("clock_adjust", refused);
+        const outcome = coordination.onClockAdjust(
+          request.data.adjust,
+          name,
+          round,
+        );
+        if (!outcome.applied && outcome.refused) {
+          return failureReply("clock_adjust", outcome.refused);
+        }
+        return {
+          service: "clock_adjust",
+          data: { status: "OK", offset: outcome.offsetSeconds },
+        };
+      }
+      case "sync": {
+        const { origin, after, limit } = request.data;
+        const refused = auth.checkRequest(
+          "sync",
+          request.data,
+          [origin, after, limit],
+          request.data.auth,
+          this.#o.nowSeconds(),
+        );
+        if (refused) return errorReply(refused, "sync");
+        return {
+          service: "sync",
+          data: {
+            records: store.recordsAfter(origin, after, limit),
+            last: store.vector()[origin] ?? 0,
+          },
+        };
+      }
+      case "sync_state": {
+        const refused = auth.checkRequest(
+          "sync_state",
+          request.data,
+          [],
+          request.data.auth,
+          this.#o.nowSeconds(),
+        );
+        if (refused) return errorReply(refused, "sync_state");
+        return { service: "sync_state", data: { vector: store.vector() } };
+      }
+      case "status":
+        return { service: "status", data: this.#o.status() };
+      default: {
+        const never: never = request;
+        throw new Error(`Unhandled service ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}
+
+/**
+ * `name` and `round` of a `clock_adjust` request (our extensions, which the
+ * shared parser leaves out), read from the raw frame; absent when missing
+ * or malformed.
+ */
+export function adjustExtensions(
+  frame: Uint8Array,
+): { name?: string; round?: number } {
+  const envelope = decodeEnvelope(frame);
+  if (!envelope.ok) return {};
+  const { name, round } = envelope.value.data;
+  const out: { name?: string; round?: number } = {};
+  if (validateName(name, "name") === undefined) out.name = name as string;
+  if (typeof round === "number" && Number.isSafeInteger(round) && round >= 0) {
+    out.round = round;
+  }
+  return out;
+}
