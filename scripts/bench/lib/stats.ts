@@ -1,0 +1,58 @@
+/**
+ * Summaries of latency samples: percentiles by the nearest-rank method
+ * (the value below which `q` of the samples fall, never interpolated, so
+ * every reported figure is a latency that was actually observed).
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./stats.ts";
+ * const s = summarize([5, 1, 3, 2, 4]);
+ * s.p50Ms; // 3
+ * s.maxMs; // 5
+ * ```
+ *
+ * @module
+ */
+
+/** Count, mean and percentiles of a set of samples in ms. */
+export interface LatencySummary {
+  /** Number of samples. */
+  count: number;
+  /** Arithmetic mean, ms (NaN with no samples). */
+  meanMs: number;
+  /** Median, ms. */
+  p50Ms: number;
+  /** 99th percentile, ms. */
+  p99Ms: number;
+  /** Largest sample, ms. */
+  maxMs: number;
+}
+
+/**
+ * The nearest-rank `q`-quantile (0 < q ≤ 1) of samples sorted ascending:
+ * the smallest sample with at least `q` of the samples at or below it.
+ * NaN when there are no samples.
+ */
+export function quantile(
+  sortedAscending: readonly number[],
+  q: number,
+): number {
+  if (sortedAscending.length === 0) return NaN;
+  const rank = Math.ceil(q * sortedAscending.length);
+  return sortedAscending[
+    Math.min(sortedAscending.length, Math.max(1, rank)) - 1
+  ];
+}
+
+/** Summarizes `samplesMs` (any order; the array is not modified). */
+export function summarize(samplesMs: readonly number[]): LatencySummary {
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const total = sorted.reduce((sum, value) => sum + value, 0);
+  return {
+    count: sorted.length,
+    meanMs: sorted.length === 0 ? NaN : total / sorted.length,
+    p50Ms: quantile(sorted, 0.5),
+    p99Ms: quantile(sorted, 0.99),
+    maxMs: sorted.length === 0 ? NaN : sorted[sorted.length - 1],
+  };
+}

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { quantile, summarize } from "./stats.ts";
+
+Deno.test("quantile picks the nearest-rank sample", () => {
+  const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
+  assert.equal(quantile(hundred, 0.5), 50);
+  assert.equal(quantile(hundred, 0.99), 99);
+  assert.equal(quantile(hundred, 1), 100);
+  assert.equal(quantile([7], 0.99), 7);
+  assert.ok(Number.isNaN(quantile([], 0.5)));
+});
+
+Deno.test("summarize sorts a copy and reports count, mean and percentiles", () => {
+  const samples = [4, 1, 3, 2];
+  const summary = summarize(samples);
+  assert.deepEqual(samples, [4, 1, 3, 2]);
+  assert.deepEqual(summary, {
+    count: 4,
+    meanMs: 2.5,
+    p50Ms: 2,
+    p99Ms: 4,
+    maxMs: 4,
+  });
+});
+
+Deno.test("summarize of no samples is NaN, not a crash", () => {
+  const summary = summarize([]);
+  assert.equal(summary.count, 0);
+  assert.ok(Number.isNaN(summary.p99Ms) && Number.isNaN(summary.maxMs));
+});
