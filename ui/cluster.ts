@@ -20,49 +20,10 @@
  * @module
  */
 
-/**
- * A message published in a channel, exactly as the cluster publishes it on
- * topic `<channel>` and returns it from `history`.
- */
-export interface ChannelMessage {
-  /** Globally unique message id (`<origin server>:<seq>`). */
-  id: string;
-  /** Author. */
-  user: string;
-  /** Channel it was published in. */
-  channel: string;
-  /** Text, as typed (never interpreted as markup). */
-  message: string;
-  /** Seconds since the epoch when the author sent it. */
-  timestamp: number;
-  /** Lamport clock stamped at the origin server. */
-  clock: number;
-  /** Name of the origin server. */
-  server: string;
-}
-
-/**
- * A private message, exactly as the cluster publishes it on topic `<dst>`
- * and returns it from `private_history`.
- */
-export interface PrivateMessage {
-  /** Globally unique message id (`<origin server>:<seq>`). */
-  id: string;
-  /** Sender. */
-  src: string;
-  /** Recipient. */
-  dst: string;
-  /** Same as `src` (kept for clients of the course protocol). */
-  user: string;
-  /** Text, as typed (never interpreted as markup). */
-  message: string;
-  /** Seconds since the epoch when the sender sent it. */
-  timestamp: number;
-  /** Lamport clock stamped at the origin server. */
-  clock: number;
-  /** Name of the origin server. */
-  server: string;
-}
+// The chat payloads are the protocol's own: one definition for the wire,
+// the storage, the client library and the browser bridge.
+import type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
+export type { ChannelMessage, PrivateMessage };
 
 /** Which page of history to read (protocol `history` / `private_history`). */
 export interface HistoryPage {
