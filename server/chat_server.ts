@@ -39,6 +39,7 @@ import { PeerAuth } from "./peer_auth.ts";
 import { PeerServices } from "./peer_services.ts";
 import { Pump } from "./pump.ts";
 import { ReferenceLink } from "./reference_link.ts";
+import { equalBytes, OwnPublications } from "./own_publications.ts";
 import { Replicator } from "./replicator.ts";
 import { Requester } from "./requester.ts";
 import { Store } from "./storage.ts";
@@ -114,6 +115,7 @@ export class ChatServer {
   readonly #pump: Pump;
   readonly #coordination: Coordination;
   readonly #replicator: Replicator;
+  readonly #own = new OwnPublications();
   readonly #link: ReferenceLink;
   readonly #events = new EventRing();
   readonly #startedMs = performance.now();
@@ -157,6 +159,7 @@ export class ChatServer {
       store,
       view,
       auth,
+      own: this.#own,
       reservedClock: () => this.#lamport.reserved,
       stamp: () => this.#stamp(),
     });
@@ -438,6 +441,14 @@ export class ChatServer {
   }
 
   #onPublication(frames: Uint8Array[], auth: PeerAuth): void {
+    // Our own replication publications come back through the proxy: a
+    // byte-identical echo holds only records we stored, so skip parsing it.
+    if (
+      frames.length === 2 && equalBytes(frames[0], REPLICATION_TOPIC) &&
+      this.#own.takeOwn(frames[1])
+    ) {
+      return;
+    }
     const parsed = parsePublication(frames);
     if (!parsed.ok) {
       this.#log.debug("bad_publication", { description: parsed.description });
@@ -473,6 +484,8 @@ export class ChatServer {
     }
   }
 }
+
+const REPLICATION_TOPIC = new TextEncoder().encode("replication");
 
 /** `tcp://127.0.0.1:<port>` for wildcard binds, else the bound endpoint. */
 export function advertisedAddress(boundEndpoint: string): string {

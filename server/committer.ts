@@ -21,6 +21,7 @@ import {
 import type { ChatRecord } from "@agora/shared/record";
 import type { BatchView } from "./batch_view.ts";
 import { chatPublication } from "./handlers.ts";
+import type { OwnPublications } from "./own_publications.ts";
 import type { PeerAuth } from "./peer_auth.ts";
 import type { Store } from "./storage.ts";
 
@@ -55,6 +56,8 @@ export interface CommitterOptions {
   reservedClock: () => number;
   /** A fresh stamp for a publication. */
   stamp: () => Stamp;
+  /** Where replication payloads are remembered, to drop their echo. */
+  own?: OwnPublications;
 }
 
 /** Stages records and stores them in one transaction per commit. */
@@ -160,13 +163,13 @@ export class Committer {
     }
     for (let at = 0; at < local.length; at += REPLICATION_CHUNK_RECORDS) {
       const chunk = local.slice(at, at + REPLICATION_CHUNK_RECORDS);
-      frames.push(
-        encodeReplicationPublication(
-          chunk,
-          this.#options.auth.replication(chunk),
-          this.#options.stamp(),
-        ),
+      const publication = encodeReplicationPublication(
+        chunk,
+        this.#options.auth.replication(chunk),
+        this.#options.stamp(),
       );
+      this.#options.own?.remember(publication[1]);
+      frames.push(publication);
     }
     return frames;
   }

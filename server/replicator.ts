@@ -14,7 +14,8 @@
  *   `vectorPollIntervalMs` (anti-entropy, which also finds a lost *last*
  *   record), for its vector (`sync_state`), and fetches what is missing
  *   with `sync` pages from a live peer; each page is applied inside the
- *   request loop (`enqueue`) and stepped once its commit settled.
+ *   request loop (`enqueue`) and stepped as soon as it is staged, so the
+ *   next page is fetched while this one is committed.
  * - After a failed commit, the state is rebuilt from storage
  *   ({@link Replicator.reset}); anything lost is fetched again.
  *
@@ -264,8 +265,19 @@ export class Replicator {
     ).then((reply) => {
       this.#o.enqueue(() => {
         const staged = this.#stage(reply.records);
+        // The page is staged (the replica holds it), so the next page is
+        // asked for now: the peer reads it while this turn commits this
+        // one. Still one page in flight per origin. If the commit fails,
+        // `reset` rolls the replica back and the planner, finding no
+        // progress in the next page, backs off and fetches it again.
+        this.#act(this.#planner.step({
+          type: "page",
+          nowMs: this.#nowMs(),
+          fetchId,
+          last: reply.last,
+        }));
         this.#o.committer.onSettled((ok) => {
-          if (!ok) return failed();
+          if (!ok) return;
           if (staged > 0) {
             this.#fetched += staged;
             this.#fetchedFrom.set(
@@ -273,12 +285,6 @@ export class Replicator {
               (this.#fetchedFrom.get(to) ?? 0) + staged,
             );
           }
-          this.#act(this.#planner.step({
-            type: "page",
-            nowMs: this.#nowMs(),
-            fetchId,
-            last: reply.last,
-          }));
           this.#reportCatchUp();
         });
       });

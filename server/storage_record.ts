@@ -37,8 +37,7 @@ const DATA_KEYS: { readonly [K in RecordOp]: readonly string[] } = {
 export function canonicalRecord(input: unknown): ChatRecord {
   if (!isObject(input)) throw invalid(input, "it is not an object");
   const { origin, seq, clock, timestamp, op, data } = input;
-  const where = describe(input);
-  const originText = text(origin, "origin", where);
+  const originText = text(origin, "origin", input);
   if (originText === "") throw invalid(input, "origin is empty");
   if (!Number.isSafeInteger(seq) || (seq as number) < 1) {
     throw invalid(input, "seq must be a positive safe integer");
@@ -58,11 +57,11 @@ export function canonicalRecord(input: unknown): ChatRecord {
   if (!isObject(data)) throw invalid(input, "data is not an object");
   const canonicalData: Record<string, string> = {};
   for (const key of DATA_KEYS[op as RecordOp]) {
-    canonicalData[key] = text(data[key], `data.${key}`, where);
+    canonicalData[key] = text(data[key], `data.${key}`, input);
   }
   // A creator sent as nil by a MessagePack client means "not given".
   if (op === "channel" && data.user !== undefined && data.user !== null) {
-    canonicalData.user = text(data.user, "data.user", where);
+    canonicalData.user = text(data.user, "data.user", input);
   }
   return {
     origin: originText,
@@ -79,16 +78,22 @@ export function canonicalRecord(input: unknown): ChatRecord {
 /**
  * The SHA-256 of a canonical record's canonical JSON, as a 256-bit integer.
  * The store's digest is the sum of these modulo 2^256.
+ *
+ * `dataJson`, when given, must be `JSON.stringify(record.data)`: the store
+ * has it already (the `data` column), and the array's JSON is its
+ * elements' JSON joined by commas, so the bytes hashed are the same.
  */
-export function recordHash(record: ChatRecord): bigint {
-  const json = JSON.stringify([
+export function recordHash(record: ChatRecord, dataJson?: string): bigint {
+  const head = JSON.stringify([
     record.origin,
     record.seq,
     record.clock,
     record.timestamp,
     record.op,
-    record.data,
   ]);
+  const json = `${head.slice(0, -1)},${
+    dataJson ?? JSON.stringify(record.data)
+  }]`;
   return BigInt("0x" + createHash("sha256").update(json).digest("hex"));
 }
 
@@ -102,17 +107,24 @@ export function digestHex(digest: bigint): string {
   return digest.toString(16).padStart(64, "0");
 }
 
-function text(value: unknown, field: string, where: string): string {
+/** `input` names the record in errors (described only then: it costs). */
+function text(
+  value: unknown,
+  field: string,
+  input: Record<string, unknown>,
+): string {
   if (typeof value !== "string") {
     throw new StorageError(
       "INVALID_RECORD",
-      `Cannot append record ${where}: ${field} must be a string`,
+      `Cannot append record ${describe(input)}: ${field} must be a string`,
     );
   }
   if (value.length > FIELD_CHARS_MAX) {
     throw new StorageError(
       "INVALID_RECORD",
-      `Cannot append record ${where}: ${field} is longer than ${FIELD_CHARS_MAX} characters`,
+      `Cannot append record ${
+        describe(input)
+      }: ${field} is longer than ${FIELD_CHARS_MAX} characters`,
     );
   }
   return value.toWellFormed();
