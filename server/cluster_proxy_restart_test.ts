@@ -52,6 +52,8 @@ Deno.test("a proxy restart during traffic still converges", async () => {
     });
     await waitFor("some traffic", () => written > 200);
     await cluster.killProxy(false);
+    // The outage itself, not a synchronisation: publications sent while the
+    // proxy is down are lost, which is what catch-up must repair.
     await delay(300);
     await cluster.startProxy();
     const restartedAt = written;
