@@ -434,7 +434,11 @@ export class ChatServer {
     );
   }
 
-  #onList(list: ServerEntry[]): void {
+  #onList(reported: ServerEntry[]): void {
+    // Only entries with an address are servers we can talk to; a name that
+    // took a rank without one (a test probe, a course tool) cannot answer an
+    // election or a sync, so it takes no part in either.
+    const list = reported.filter((entry) => entry.address !== undefined);
     this.#list = list;
     this.#coordination.onList(list);
     this.#replicator.onList(list);

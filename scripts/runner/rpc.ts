@@ -61,7 +61,11 @@ export class RpcError extends Error {
   }
 }
 
-/** Services whose request must carry `auth` (covered fields: none). */
+/**
+ * Services whose request carries `auth` when a secret is given (covered
+ * fields: none). The server requires it for `sync_state`; `status` accepts it
+ * and works without it.
+ */
 const AUTH_WITHOUT_FIELDS = new Set(["status", "sync_state"]);
 
 /**
