@@ -6,6 +6,7 @@
  * @module
  */
 
+import { AgoraClient } from "../agora_client.ts";
 import { ReferenceClient } from "../reference_client.ts";
 import { ManagedProcess } from "./managed_process.ts";
 import { waitFor } from "./wait_for.ts";
@@ -205,9 +206,21 @@ export async function startLocalCluster(
             throw new Error(`${name} exited`);
           }
           const list = await referenceClient.list();
-          return list.some((e) =>
-            e.name === name && e.address === server.endpoint
-          );
+          if (
+            !list.some((e) => e.name === name && e.address === server.endpoint)
+          ) return false;
+          // The reference may still list a previous process of this name
+          // (until its heartbeat times out): only an answer from the
+          // endpoint itself proves the new process serves.
+          const probe = new AgoraClient({ servers: [server.endpoint] });
+          try {
+            await probe.requestTo(server.endpoint, "channels", {}, {
+              timeoutMs: 500,
+            });
+            return true;
+          } finally {
+            await probe.close();
+          }
         },
         readyTimeoutMs,
         `${name} to register with the reference`,
