@@ -284,8 +284,9 @@ export class Runner {
       }
       for (const wave of serviceWaves(toStart)) {
         const attempts: PidRecord[][] = wave.map(() => []);
-        const outcomes = await Promise.allSettled(
-          wave.map((plan, i) => this.#startOne(plan, attempts[i])),
+        const outcomes = await _settleInRankOrder(
+          wave,
+          (plan, i) => this.#startOne(plan, attempts[i]),
         );
         const failures: string[] = [];
         for (const [i, outcome] of outcomes.entries()) {
@@ -400,6 +401,24 @@ export class Runner {
         return now !== undefined && !now.exited;
       },
     });
+    if (plan.folder === "server") {
+      // Ranks go by first registration with the reference: waiting (briefly,
+      // best effort) for this server's registration before the next server
+      // starts gives server_1 rank 1, server_2 rank 2… on a fresh cluster.
+      await waitReady(
+        { kind: "log", targets: [plan.logFile], event: "registered" },
+        {
+          name: plan.name,
+          timeoutMs: REGISTRATION_WAIT_MS,
+          outFile: plan.outFile,
+          logSizeBefore,
+          alive: () => Promise.resolve(!exited),
+        },
+      ).catch(() => {
+        // The reference may be down: the server serves anyway and registers
+        // when it returns.
+      });
+    }
     const readyMs = Date.now() - startMs;
     this.#log(`${plan.name}: ready in ${readyMs} ms (pid ${spawned.pid})`);
     return { name: plan.name, action: "started", pid: spawned.pid, readyMs };
@@ -489,4 +508,33 @@ function _absolute(path: string): string {
     else parts.push(part);
   }
   return `/${parts.join("/")}`;
+}
+
+/** How long `up` waits for a started server to register (best effort). */
+const REGISTRATION_WAIT_MS = 3000;
+
+/**
+ * Starts a wave: servers one after another in the wave's order (so their
+ * ranks follow their names), everything else at once.
+ */
+async function _settleInRankOrder<T>(
+  wave: readonly ServicePlan[],
+  start: (plan: ServicePlan, index: number) => Promise<T>,
+): Promise<PromiseSettledResult<T>[]> {
+  const settle = (plan: ServicePlan, i: number) =>
+    start(plan, i).then(
+      (value): PromiseSettledResult<T> => ({ status: "fulfilled", value }),
+      (reason): PromiseSettledResult<T> => ({ status: "rejected", reason }),
+    );
+  const others = wave.map((plan, i) =>
+    plan.folder === "server" ? undefined : settle(plan, i)
+  );
+  const results: PromiseSettledResult<T>[] = [];
+  for (const [i, plan] of wave.entries()) {
+    if (plan.folder === "server") results[i] = await settle(plan, i);
+  }
+  for (const [i, pending] of others.entries()) {
+    if (pending !== undefined) results[i] = await pending;
+  }
+  return results;
 }
