@@ -149,7 +149,11 @@ async function runScript(): Promise<number> {
   } catch (error) {
     print(
       formatError(
-        `Cannot log in as "${sanitize(user)}": ${_message(error)}`,
+        `Cannot log in as "${sanitize(user)}": ${_message(error)}${
+          error instanceof AgoraError && error.code === "unavailable"
+            ? " Is agora running? Start it with `deno task up`."
+            : ""
+        }`,
         style,
       ),
     );

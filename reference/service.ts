@@ -86,7 +86,12 @@ export class ReferenceService {
         const { user, address } = request.data;
         const rank = this.#registry.rank(user, nowMs, address);
         await this.#persist();
-        this.#log.info("rank", { user, rank, address, clock: this.clock });
+        this.#log.info("rank", {
+          user,
+          rank,
+          ...(address === undefined ? {} : { address }),
+          clock: this.clock,
+        });
         return this.#stamp({ service: "rank", data: { rank } });
       }
       case "heartbeat": {
@@ -95,7 +100,11 @@ export class ReferenceService {
         const rank = this.#registry.heartbeat(user, nowMs, address);
         await this.#persist();
         if (known === undefined) {
-          this.#log.info("registered_by_heartbeat", { user, rank, address });
+          this.#log.info("registered_by_heartbeat", {
+            user,
+            rank,
+            ...(address === undefined ? {} : { address }),
+          });
         } else {
           this.#log.debug("heartbeat", { user, rank });
         }
