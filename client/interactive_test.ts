@@ -4,6 +4,7 @@
  * line survives intact. Skipped when tmux or `server/main.ts` is missing.
  */
 
+import { commandWorks, skipUnless } from "@agora/shared/testing/prerequisite";
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { AgoraClient } from "@agora/shared/client";
 import {
@@ -14,24 +15,11 @@ import {
   WORKSPACE_ROOT,
 } from "@agora/shared/client/testing";
 
-const hasTmux: boolean = (() => {
-  try {
-    return new Deno.Command("tmux", {
-      args: ["-V"],
-      stdout: "null",
-      stderr: "null",
-    })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-})();
-
-if (!hasTmux) {
-  console.warn(
-    "interactive_test: tmux is not installed; skipping the terminal test (apt-get install tmux).",
-  );
-}
+const skipTmux = skipUnless(
+  commandWorks("tmux", ["-V"]),
+  "tmux",
+  "apt-get install tmux",
+);
 
 /** A tmux server of our own (its own socket), so nothing else is touched. */
 class Tmux {
@@ -77,7 +65,7 @@ class Tmux {
 Deno.test({
   name:
     "a live message arriving mid-typing keeps the partial line intact (tmux)",
-  ignore: !hasTmux || !serverAvailable,
+  ignore: skipTmux || !serverAvailable,
   async fn() {
     const cluster = await startLocalCluster({ servers: 1 });
     const bob = new AgoraClient({ reference: cluster.reference });

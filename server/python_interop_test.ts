@@ -4,6 +4,7 @@
  * against a real server and proxy.
  */
 
+import { commandWorks, skipUnless } from "@agora/shared/testing/prerequisite";
 import assert from "node:assert/strict";
 import { startCluster } from "./testing/cluster.ts";
 
@@ -11,7 +12,14 @@ const SCRIPT = new URL("./testdata/interop_client.py", import.meta.url)
   .pathname;
 const PYTHON = "/usr/bin/python3";
 
-Deno.test("a Python pyzmq + msgpack client uses every basic service", async () => {
+Deno.test({
+  name: "a Python pyzmq + msgpack client uses every basic service",
+  ignore: skipUnless(
+    commandWorks(PYTHON, ["-c", "import zmq, msgpack"]),
+    "pyzmq",
+    "apt-get install python3-zmq python3-msgpack",
+  ),
+}, async () => {
   const cluster = await startCluster({ servers: 1 });
   try {
     const output = await new Deno.Command(PYTHON, {

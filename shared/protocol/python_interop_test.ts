@@ -10,6 +10,7 @@ import { encodeChannelPublication } from "./publications.ts";
 import { encodeReply, errorReply, failureReply } from "./replies.ts";
 import { parseServerRequest } from "./requests.ts";
 import type { Reply } from "./types.ts";
+import { skipUnless } from "../testing/prerequisite.ts";
 
 const PYTHON = "/usr/bin/python3";
 
@@ -26,7 +27,11 @@ function hasPythonMsgpack(): boolean {
   }
 }
 
-const ignore = !hasPythonMsgpack();
+const ignore = skipUnless(
+  hasPythonMsgpack(),
+  "Python msgpack",
+  "apt-get install python3-msgpack",
+);
 
 async function python(script: string, input: string): Promise<string> {
   const child = new Deno.Command(PYTHON, {

@@ -7,9 +7,14 @@ import {
   Subscriber,
   XPublisher,
 } from "./mod.ts";
+import { skipUnless } from "../testing/prerequisite.ts";
 import { hasPyzmq, PyPeer, texts, within } from "./_testing.ts";
 
-const ignore = !hasPyzmq;
+const ignore = skipUnless(
+  hasPyzmq,
+  "pyzmq",
+  "apt-get install python3-zmq python3-msgpack",
+);
 
 Deno.test({
   name: "pyzmq REQ ↔ Deno REP, multipart with empty frames",
