@@ -34,7 +34,8 @@ export async function readRanks(
   }
   const servers = (parsed as RegistrySnapshot).servers.filter((s) =>
     typeof s?.name === "string" && typeof s?.rank === "number" &&
-    (s.address === undefined || typeof s.address === "string")
+    (s.address === undefined || typeof s.address === "string") &&
+    (s.peer_address === undefined || typeof s.peer_address === "string")
   );
   return { servers };
 }

@@ -18,6 +18,8 @@ export interface ServerEntry {
   rank: number;
   /** Where its REP/ROUTER socket can be reached, if it said so. */
   address?: string;
+  /** Where its CURVE peer socket can be reached, if it has one (extension). */
+  peer_address?: string;
 }
 
 /** What is persisted: the rank table, which must survive restarts. */
@@ -50,17 +52,29 @@ export class Registry {
     this.#timeoutMs = options.heartbeatTimeoutMs;
     for (const entry of snapshot?.servers ?? []) {
       if (!Number.isSafeInteger(entry.rank) || entry.rank < 1) continue;
-      this.#servers.set(entry.name, { ...entry });
+      const restored = { ...entry };
+      // The rank table file checks `address` only; a bad peer address would
+      // make every `list` unreadable.
+      if (typeof restored.peer_address !== "string") {
+        delete restored.peer_address;
+      }
+      this.#servers.set(entry.name, restored);
       this.#nextRank = Math.max(this.#nextRank, entry.rank + 1);
     }
   }
 
   /**
    * Registers `name` (or finds it) and returns its rank; a registration
-   * counts as a heartbeat. A new address replaces the old one.
+   * counts as a heartbeat. A new address (or peer address) replaces the
+   * old one.
    */
-  rank(name: string, nowMs: number, address?: string): number {
-    const entry = this.#register(name, address);
+  rank(
+    name: string,
+    nowMs: number,
+    address?: string,
+    peerAddress?: string,
+  ): number {
+    const entry = this.#register(name, address, peerAddress);
     this.#lastSeenMs.set(name, nowMs);
     return entry.rank;
   }
@@ -70,8 +84,13 @@ export class Registry {
    * after the reference lost its memory) is registered again — with its old
    * rank when the persisted table has it. Returns the rank.
    */
-  heartbeat(name: string, nowMs: number, address?: string): number {
-    return this.rank(name, nowMs, address);
+  heartbeat(
+    name: string,
+    nowMs: number,
+    address?: string,
+    peerAddress?: string,
+  ): number {
+    return this.rank(name, nowMs, address, peerAddress);
   }
 
   /** The servers whose heartbeat is current, by rank. */
@@ -109,15 +128,26 @@ export class Registry {
     return { servers: this.all() };
   }
 
-  #register(name: string, address?: string): ServerEntry {
+  #register(
+    name: string,
+    address?: string,
+    peerAddress?: string,
+  ): ServerEntry {
     let entry = this.#servers.get(name);
     if (entry === undefined) {
       entry = { name, rank: this.#nextRank++ };
       if (address !== undefined) entry.address = address;
+      if (peerAddress !== undefined) entry.peer_address = peerAddress;
       this.#servers.set(name, entry);
       this.#dirty = true;
-    } else if (address !== undefined && entry.address !== address) {
+      return entry;
+    }
+    if (address !== undefined && entry.address !== address) {
       entry.address = address;
+      this.#dirty = true;
+    }
+    if (peerAddress !== undefined && entry.peer_address !== peerAddress) {
+      entry.peer_address = peerAddress;
       this.#dirty = true;
     }
     return entry;

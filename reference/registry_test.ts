@@ -61,3 +61,25 @@ Deno.test("a snapshot with bad ranks is ignored entry by entry", () => {
   assert.equal(r.rank("b", 0), 5);
   assert.equal(r.rank("a", 0), 6);
 });
+
+Deno.test("peer_address is stored like address, replaced when it changes, and absent when never given", () => {
+  const r = new Registry(opts);
+  r.rank("a", 0, "tcp://x:1", "tcp://x:2");
+  r.rank("b", 0, "tcp://y:1");
+  r.snapshot();
+  r.heartbeat("a", 1, "tcp://x:1", "tcp://x:2");
+  assert.equal(r.dirty, false);
+  r.heartbeat("a", 2, "tcp://x:1", "tcp://x:3");
+  assert.equal(r.dirty, true);
+  assert.deepEqual(r.list(2), [
+    { name: "a", rank: 1, address: "tcp://x:1", peer_address: "tcp://x:3" },
+    { name: "b", rank: 2, address: "tcp://y:1" },
+  ]);
+  const restored = new Registry(opts, {
+    servers: [
+      { name: "a", rank: 1, peer_address: 7 as unknown as string },
+      ...r.snapshot().servers.slice(1),
+    ],
+  });
+  assert.deepEqual(restored.all()[0], { name: "a", rank: 1 });
+});

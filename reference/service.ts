@@ -83,8 +83,8 @@ export class ReferenceService {
     this.#clock.receive(request.data.clock);
     switch (request.service) {
       case "rank": {
-        const { user, address } = request.data;
-        const rank = this.#registry.rank(user, nowMs, address);
+        const { user, address, peer_address: peerAddress } = request.data;
+        const rank = this.#registry.rank(user, nowMs, address, peerAddress);
         await this.#persist();
         this.#log.info("rank", {
           user,
@@ -95,9 +95,14 @@ export class ReferenceService {
         return this.#stamp({ service: "rank", data: { rank } });
       }
       case "heartbeat": {
-        const { user, address } = request.data;
+        const { user, address, peer_address: peerAddress } = request.data;
         const known = this.#registry.sinceLastHeartbeatMs(user, nowMs);
-        const rank = this.#registry.heartbeat(user, nowMs, address);
+        const rank = this.#registry.heartbeat(
+          user,
+          nowMs,
+          address,
+          peerAddress,
+        );
         await this.#persist();
         if (known === undefined) {
           this.#log.info("registered_by_heartbeat", {

@@ -64,14 +64,18 @@ Deno.test("a restarted reference keeps every rank and re-registers on heartbeat"
   const dir = await Deno.makeTempDir();
   const first = await open(dir);
   await first.request("rank", { user: "a" }, 0);
-  await first.request("rank", { user: "b", address: "tcp://b:1" }, 0);
+  await first.request("rank", {
+    user: "b",
+    address: "tcp://b:1",
+    peer_address: "tcp://b:2",
+  }, 0);
   await first.close();
   const second = await open(dir);
   try {
     assert.deepEqual((await second.request("list", {}, 10)).data.list, []);
     await second.request("heartbeat", { user: "b" }, 20);
     assert.deepEqual((await second.request("list", {}, 30)).data.list, [
-      { name: "b", rank: 2, address: "tcp://b:1" },
+      { name: "b", rank: 2, address: "tcp://b:1", peer_address: "tcp://b:2" },
     ]);
     assert.equal(
       (await second.request("rank", { user: "a" }, 40)).data.rank,
@@ -107,6 +111,43 @@ Deno.test("bad input gets the protocol's error reply and changes nothing", async
       assert.equal(typeof reply.data.description, "string");
     }
     assert.deepEqual(ref.service.registry.all(), []);
+  } finally {
+    await ref.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("rank and heartbeat take a peer_address that list returns", async () => {
+  const dir = await Deno.makeTempDir();
+  const ref = await open(dir);
+  try {
+    await ref.request("rank", {
+      user: "server_1",
+      address: "tcp://h:1",
+      peer_address: "tcp://h:2",
+    }, 0);
+    await ref.request("rank", { user: "server_2", address: "tcp://h:3" }, 0);
+    await ref.request("heartbeat", {
+      user: "server_2",
+      address: "tcp://h:3",
+      peer_address: "tcp://h:4",
+    }, 10);
+    assert.deepEqual((await ref.request("list", {}, 20)).data.list, [
+      {
+        name: "server_1",
+        rank: 1,
+        address: "tcp://h:1",
+        peer_address: "tcp://h:2",
+      },
+      {
+        name: "server_2",
+        rank: 2,
+        address: "tcp://h:3",
+        peer_address: "tcp://h:4",
+      },
+    ]);
+    const bad = await ref.request("rank", { user: "x", peer_address: 5 }, 30);
+    assert.equal(bad.service, "error");
   } finally {
     await ref.close();
     await Deno.remove(dir, { recursive: true });

@@ -13,6 +13,11 @@
  * optionally export, close the sockets (publications get a bounded linger)
  * and the store.
  *
+ * With the cluster CURVE key pair (`curve`), a second ROUTER, the peer
+ * socket, binds as a CURVE server and serves only the server-to-server
+ * services; its address goes to the reference as `peer_address`, and
+ * requests to a peer that listed one go there over CURVE.
+ *
  * @module
  */
 
@@ -31,6 +36,7 @@ import type { ChatRecord } from "@agora/shared/record";
 import { Publisher, Router, Subscriber } from "@agora/shared/zmq";
 import { BatchView } from "./batch_view.ts";
 import { Committer } from "./committer.ts";
+import { type CurveKeys, defaultPeerBind, peerRoutes } from "./curve_config.ts";
 import { Coordination } from "./coordination.ts";
 import { DurableLamport } from "./durable_lamport.ts";
 import { EventRing } from "./events.ts";
@@ -82,6 +88,12 @@ export interface ChatServerConfig {
   exportDir?: string;
   /** Periodic export period, ms (0: only on shutdown). */
   exportIntervalMs?: number;
+  /** The cluster CURVE key pair: enables the encrypted peer socket. */
+  curve?: CurveKeys;
+  /** Peer socket bind endpoint (default: `bind`'s host, port + 1). */
+  peerBind?: string;
+  /** Endpoint peers use for the peer socket (default: from its bound port). */
+  peerAdvertise?: string;
   /** Election timeouts (tests may shorten them). */
   electionTimings?: Partial<ElectionTimings>;
   /** Timer period of election, Berkeley and catch-up, ms (default 25). */
@@ -103,9 +115,13 @@ export class ChatServer {
   readonly address: string;
   /** The bound endpoint (real port for `:*` binds). */
   readonly endpoint: string;
+  /** Where peers reach the CURVE peer socket (undefined without CURVE). */
+  readonly peerAddress: string | undefined;
   readonly #log: Logger;
   readonly #store: Store;
   readonly #router: Router;
+  readonly #peerRouter: Router | undefined;
+  readonly #curveEndpoints: Set<string>;
   readonly #publisher: Publisher;
   readonly #subscriber: Subscriber;
   readonly #physical: PhysicalClock;
@@ -136,9 +152,12 @@ export class ChatServer {
       requester: Requester;
       auth: PeerAuth;
       router: Router;
+      peerRouter: Router | undefined;
+      curveEndpoints: Set<string>;
       publisher: Publisher;
       subscriber: Subscriber;
       address: string;
+      peerAddress: string | undefined;
     },
   ) {
     this.config = config;
@@ -148,6 +167,9 @@ export class ChatServer {
     this.#lamport = parts.lamport;
     this.#requester = parts.requester;
     this.#router = parts.router;
+    this.#peerRouter = parts.peerRouter;
+    this.#curveEndpoints = parts.curveEndpoints;
+    this.peerAddress = parts.peerAddress;
     this.#publisher = parts.publisher;
     this.#subscriber = parts.subscriber;
     this.address = parts.address;
@@ -204,6 +226,7 @@ export class ChatServer {
     });
     this.#pump = new Pump({
       router: this.#router,
+      peerRouter: this.#peerRouter,
       subscriber: this.#subscriber,
       publisher: this.#publisher,
       committer,
@@ -223,6 +246,7 @@ export class ChatServer {
       endpoint: config.reference,
       name: config.name,
       address: this.address,
+      peerAddress: this.peerAddress,
       intervalMs: config.heartbeatIntervalMs,
       requester: this.#requester,
       log,
@@ -259,14 +283,24 @@ export class ChatServer {
         (error) => log.error("clock_save_failed", { error: String(error) }),
       );
       const auth = new PeerAuth(config.clusterSecret);
+      const curveEndpoints = new Set<string>();
       const requester = new Requester({
         timeoutMs: config.requestTimeoutMs,
         stamp: () => ({ timestamp: physical.now(), clock: lamport.tick() }),
         receiveClock: (clock) => lamport.receive(clock),
         auth,
+        curve: config.curve,
+        curveFor: (endpoint) => curveEndpoints.has(endpoint),
       });
       sockets.push(requester);
-      await recoverOwnRecords(config, store, requester, lamport, log);
+      await recoverOwnRecords(
+        config,
+        store,
+        requester,
+        lamport,
+        log,
+        curveEndpoints,
+      );
       const router = new Router({
         linger: 0,
         maxMessageSize: ROUTER_MAX_MESSAGE_BYTES,
@@ -276,6 +310,20 @@ export class ChatServer {
       const address = config.advertise ?? advertisedAddress(
         router.lastEndpoint,
       );
+      let peerRouter: Router | undefined;
+      let peerAddress: string | undefined;
+      if (config.curve !== undefined) {
+        peerRouter = new Router({
+          linger: 0,
+          maxMessageSize: ROUTER_MAX_MESSAGE_BYTES,
+          curveServer: true,
+          curveSecretKey: config.curve.secretKey,
+        });
+        sockets.push(peerRouter);
+        await peerRouter.bind(config.peerBind ?? defaultPeerBind(config.bind));
+        peerAddress = config.peerAdvertise ??
+          advertisedAddress(peerRouter.lastEndpoint);
+      }
       const publisher = new Publisher({
         linger: 1000,
         sendHighWaterMark: PUBLISH_HIGH_WATER_MARK,
@@ -294,9 +342,12 @@ export class ChatServer {
         requester,
         auth,
         router,
+        peerRouter,
+        curveEndpoints,
         publisher,
         subscriber,
         address,
+        peerAddress,
       });
       server.#begin();
       return server;
@@ -370,6 +421,10 @@ export class ChatServer {
     this.#log.info("listening", {
       endpoint: this.endpoint,
       address: this.address,
+      ...(this.#peerRouter === undefined ? {} : {
+        peerEndpoint: this.#peerRouter.lastEndpoint,
+        peerAddress: this.peerAddress,
+      }),
       dataDir: this.config.dataDir,
       clock: this.#lamport.value,
       offsetMs: this.#physical.offset * 1000,
@@ -387,6 +442,7 @@ export class ChatServer {
     await this.#exporting;
     if (this.config.exportDir !== undefined) await this.#export();
     this.#router.close();
+    this.#peerRouter?.close();
     this.#subscriber.close();
     // PUB keeps its linger (bounded) to hand the last publications over.
     this.#publisher.close();
@@ -438,7 +494,12 @@ export class ChatServer {
     // Only entries with an address are servers we can talk to; a name that
     // took a rank without one (a test probe, a course tool) cannot answer an
     // election or a sync, so it takes no part in either.
-    const list = reported.filter((entry) => entry.address !== undefined);
+    // With CURVE, a peer that listed its peer socket is reached there.
+    const list = peerRoutes(
+      reported,
+      this.config.curve !== undefined,
+      this.#curveEndpoints,
+    ).filter((entry) => entry.address !== undefined);
     this.#list = list;
     this.#coordination.onList(list);
     this.#replicator.onList(list);
@@ -546,10 +607,16 @@ async function recoverOwnRecords(
   requester: Requester,
   lamport: DurableLamport,
   log: Logger,
+  curveEndpoints: Set<string>,
 ): Promise<void> {
   let list: ServerEntry[];
   try {
-    ({ list } = await requester.call(config.reference, "list", {}));
+    const { list: reported } = await requester.call(
+      config.reference,
+      "list",
+      {},
+    );
+    list = peerRoutes(reported, config.curve !== undefined, curveEndpoints);
   } catch {
     return;
   }

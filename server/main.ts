@@ -2,11 +2,13 @@
  * agora chat server: `deno task server --name server_1` (see `--help`).
  *
  * Serves the client services and the server-to-server services on one
- * ROUTER socket (default `tcp://*:5555`), stores every change durably
- * before acknowledging it, publishes through the proxy, registers with the
- * reference, takes part in the coordinator election and Berkeley clock
- * synchronisation, and replicates with its peers. SIGINT/SIGTERM stop it
- * gracefully (the current batch is finished and stored).
+ * ROUTER socket (default `tcp://*:5555`; with the cluster CURVE keys the
+ * server-to-server services also on an encrypted peer socket), stores
+ * every change durably before acknowledging it, publishes through the
+ * proxy, registers with the reference, takes part in the coordinator
+ * election and Berkeley clock synchronisation, and replicates with its
+ * peers. SIGINT/SIGTERM stop it gracefully (the current batch is
+ * finished and stored).
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { createLogger } from "@agora/shared/log";
 import { simulatedDrift } from "@agora/shared/physical_clock";
 import { terminate } from "@agora/shared/zmq";
 import { ChatServer } from "./chat_server.ts";
+import { type CurveKeys, curveKeysFrom } from "./curve_config.ts";
 import { serverOptions } from "./options.ts";
 
 const config = loadConfig(serverOptions, {
@@ -27,6 +30,17 @@ const drift = simulatedDrift(Math.random, {
   offsetSecondsMax: config.clockOffsetMaxMs / 1000,
   driftPpmMax: config.clockDriftMaxPpm,
 });
+
+let curve: CurveKeys | undefined;
+try {
+  curve = curveKeysFrom(config.curvePublicKey, config.curveSecretKey);
+} catch (error) {
+  log.error("start_failed", {
+    error: error instanceof Error ? error.message : String(error),
+  });
+  await log.close();
+  Deno.exit(2);
+}
 
 let server: ChatServer;
 try {
@@ -51,6 +65,9 @@ try {
     antiEntropyIntervalMs: config.antiEntropyIntervalMs,
     exportDir: config.exportDir,
     exportIntervalMs: config.exportIntervalMs,
+    curve,
+    peerBind: config.peerBind,
+    peerAdvertise: config.peerAdvertise,
   }, log);
 } catch (error) {
   log.error("start_failed", {

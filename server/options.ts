@@ -64,6 +64,30 @@ export const serverOptions = defineOptions({
     description:
       "Key of the HMAC-SHA256 that authenticates replication and peer requests",
   },
+  curvePublicKey: {
+    type: "string",
+    env: "AGORA_CURVE_PUBLIC_KEY",
+    description:
+      "Cluster CURVE public key (Z85, 40 chars; with --curve-secret-key enables the encrypted peer socket; `deno task curve-keys`)",
+  },
+  curveSecretKey: {
+    type: "string",
+    env: "AGORA_CURVE_SECRET_KEY",
+    description:
+      "Cluster CURVE secret key (Z85, 40 chars), the same on every server",
+  },
+  peerBind: {
+    type: "string",
+    env: "AGORA_PEER_BIND",
+    description:
+      "With CURVE: endpoint of the peer (server-to-server) socket (default: --bind's host, port + 1)",
+  },
+  peerAdvertise: {
+    type: "string",
+    env: "AGORA_PEER_ADVERTISE",
+    description:
+      "With CURVE: endpoint peers use for the peer socket (default: tcp://127.0.0.1:<bound port>)",
+  },
   heartbeatIntervalMs: {
     type: "number",
     integer: true,

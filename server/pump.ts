@@ -15,6 +15,11 @@
  * frames (our own peers put a request id before the delimiter); the last
  * frame is the request, every frame before it is echoed in the reply.
  *
+ * With CURVE between cluster members a second ROUTER, the peer socket,
+ * is read in the same turn: it serves only the server-to-server services
+ * (the same {@link PeerHandler}); a client service there gets an error
+ * reply.
+ *
  * Nothing a client sends can stop the loop: parsing never throws, handlers
  * are wrapped, and a storage failure turns every write of the batch into
  * an error reply (nothing acknowledged that is not stored).
@@ -61,6 +66,8 @@ export interface PeerHandler {
 export interface PumpOptions {
   /** Client and peer requests. */
   router: Router;
+  /** The CURVE peer socket: server-to-server services only (optional). */
+  peerRouter?: Router;
   /** Replication and election publications (optional in tests). */
   subscriber?: Subscriber;
   /** Where chat and replication publications go. */
@@ -119,6 +126,7 @@ export interface PumpStats {
 export type LazyReply = Reply | (() => Reply);
 
 interface Entry {
+  router: Router;
   envelope: Uint8Array[];
   reply: LazyReply;
   service: string;
@@ -145,6 +153,8 @@ export const GATHER_MS_DEFAULT = 1;
 const GATHER_MIN_GROUP = 4;
 /** A client is active if it sent a request within this many ms. */
 export const GATHER_ACTIVE_MS = 50;
+const CLIENT_ON_PEER_SOCKET =
+  "This is the cluster's peer socket: it serves only server-to-server services.";
 const STORE_FAILED =
   "The server could not store the change; nothing was saved. Try again.";
 
@@ -218,11 +228,16 @@ export class Pump {
     const publications = this.#o.subscriber
       ? new Inbox(this.#o.subscriber, () => this.#notify(), onError)
       : undefined;
+    const peerRequests = this.#o.peerRouter
+      ? new Inbox(this.#o.peerRouter, () => this.#notify(), onError)
+      : undefined;
     while (!this.#stopping && !requests.closed) {
       requests.arm();
       publications?.arm();
+      peerRequests?.arm();
       if (
-        !requests.ready && !publications?.ready && this.#tasks.length === 0
+        !requests.ready && !publications?.ready && !peerRequests?.ready &&
+        this.#tasks.length === 0
       ) {
         await new Promise<void>((resolve) => this.#wake = resolve);
         continue;
@@ -230,18 +245,22 @@ export class Pump {
       const received = publications
         ? await publications.take(this.#publicationsMax)
         : [];
+      const peerBatch = peerRequests
+        ? await peerRequests.take(this.#batchMax)
+        : [];
       const batch = await requests.take(this.#batchMax);
       if (this.#gatherMs > 0) await this.#gather(requests, batch);
       const tasks = this.#tasks.splice(0);
       const startMs = performance.now();
       try {
-        this.#turn(received, tasks, batch);
+        this.#turn(received, tasks, batch, peerBatch);
       } catch (error) {
         // Only a bug gets here; the loop must go on serving, and no REQ
         // client may be left waiting for a reply.
         this.#o.log.error("turn_failed", { error: text(error) });
         for (const entry of this.#entries.splice(0)) {
           this.#send(
+            entry.router,
             entry.envelope,
             errorReply("The server failed to handle the request."),
           );
@@ -309,6 +328,7 @@ export class Pump {
     received: Uint8Array[][],
     tasks: (() => void)[],
     batch: Uint8Array[][],
+    peerBatch: Uint8Array[][] = [],
   ): void {
     this.#stats.turns++;
     for (const frames of received) {
@@ -328,11 +348,15 @@ export class Pump {
     if (batch.length > this.#stats.largestBatch) {
       this.#stats.largestBatch = batch.length;
     }
-    for (const frames of batch) this.#request(frames);
+    const { router, peerRouter } = this.#o;
+    if (peerRouter) {
+      for (const frames of peerBatch) this.#request(frames, peerRouter, true);
+    }
+    for (const frames of batch) this.#request(frames, router, false);
     this.#flush();
   }
 
-  #request(frames: Uint8Array[]): void {
+  #request(frames: Uint8Array[], router: Router, peersOnly: boolean): void {
     this.#stats.requests++;
     const envelope = frames.slice(0, -1);
     const body = frames[frames.length - 1];
@@ -341,6 +365,7 @@ export class Pump {
       this.#stats.malformed++;
       this.#o.receiveClock(parsed.clock);
       this.#entries.push({
+        router,
         envelope,
         reply: parsed.reply,
         service: parsed.service ?? "",
@@ -350,10 +375,18 @@ export class Pump {
     }
     const { request } = parsed;
     this.#o.receiveClock(request.data.clock);
-    if (CLIENT.has(request.service)) {
+    if (CLIENT.has(request.service) && peersOnly) {
+      this.#entries.push({
+        router,
+        envelope,
+        reply: errorReply(CLIENT_ON_PEER_SOCKET, request.service),
+        service: request.service,
+        wrote: false,
+      });
+    } else if (CLIENT.has(request.service)) {
       this.#client(envelope, request as Request<ClientService>);
     } else {
-      this.#peer(envelope, request as Request<PeerService>, body);
+      this.#peer(router, envelope, request as Request<PeerService>, body);
     }
   }
 
@@ -367,6 +400,7 @@ export class Pump {
       const handled = handleClientRequest(request, this.#o.view, this.#o.make);
       committer.stageLocal(handled.records);
       entry = {
+        router: this.#o.router,
         envelope,
         reply: handled.reply,
         service: request.service,
@@ -379,6 +413,7 @@ export class Pump {
         error: text(error),
       });
       entry = {
+        router: this.#o.router,
         envelope,
         reply: errorReply(
           "The server failed to handle the request.",
@@ -393,6 +428,7 @@ export class Pump {
   }
 
   #peer(
+    router: Router,
     envelope: Uint8Array[],
     request: Request<PeerService>,
     body: Uint8Array,
@@ -414,10 +450,11 @@ export class Pump {
     if (typeof reply === "function" && this.#entries.length === 0) {
       // A clock reading leaves at once when no earlier reply must go
       // first (replies keep their order for pipelining DEALER clients).
-      this.#send(envelope, reply);
+      this.#send(router, envelope, reply);
       return;
     }
     this.#entries.push({
+      router,
       envelope,
       reply,
       service: request.service,
@@ -454,11 +491,11 @@ export class Pump {
       const reply = !stored && entry.wrote && FAILABLE.has(entry.service)
         ? failureReply(entry.service as FailableService, STORE_FAILED)
         : entry.reply;
-      this.#send(entry.envelope, reply);
+      this.#send(entry.router, entry.envelope, reply);
     }
   }
 
-  #send(envelope: Uint8Array[], lazy: LazyReply): void {
+  #send(router: Router, envelope: Uint8Array[], lazy: LazyReply): void {
     let frame: Uint8Array;
     try {
       const reply = typeof lazy === "function" ? lazy() : lazy;
@@ -470,7 +507,7 @@ export class Pump {
         this.#o.stamp(),
       );
     }
-    this.#o.router.send([...envelope, frame]).catch((error) =>
+    router.send([...envelope, frame]).catch((error) =>
       this.#o.log.debug("reply_failed", { error: text(error) })
     );
   }

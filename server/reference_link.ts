@@ -24,6 +24,8 @@ export interface ReferenceLinkOptions {
   name: string;
   /** Where peers and clients reach this server. */
   address: string;
+  /** Where peers reach our CURVE peer socket (sent as `peer_address`). */
+  peerAddress?: string;
   /** Heartbeat and list period, ms. */
   intervalMs: number;
   /** Sends the requests. */
@@ -69,13 +71,14 @@ export class ReferenceLink {
 
   /** One cycle: register or heartbeat, then fetch the list. Never rejects. */
   async cycle(): Promise<void> {
-    const { requester, endpoint, name, address } = this.#options;
+    const { requester, endpoint, name, address, peerAddress } = this.#options;
+    // `peer_address` only with CURVE: without it nothing new is sent.
+    const fields = peerAddress === undefined
+      ? { user: name, address }
+      : { user: name, address, peer_address: peerAddress };
     try {
       if (!this.#registered) {
-        const reply = await requester.call(endpoint, "rank", {
-          user: name,
-          address,
-        });
+        const reply = await requester.call(endpoint, "rank", fields);
         if (this.#rank !== reply.rank) {
           this.#options.log.info("registered", { rank: reply.rank, address });
         }
@@ -83,7 +86,7 @@ export class ReferenceLink {
         this.#registered = true;
         this.#options.onRank(reply.rank);
       } else {
-        await requester.call(endpoint, "heartbeat", { user: name, address });
+        await requester.call(endpoint, "heartbeat", fields);
       }
       const { list } = await requester.call(endpoint, "list", {});
       this.#setUp(true);

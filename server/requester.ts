@@ -17,6 +17,7 @@ import {
   type Stamp,
 } from "@agora/shared/protocol";
 import type { PeerAuth } from "./peer_auth.ts";
+import type { CurveKeys } from "./curve_config.ts";
 import { RpcClient } from "./rpc_client.ts";
 
 /** A request was answered with an error, or with something unreadable. */
@@ -38,6 +39,10 @@ export interface RequesterOptions {
   receiveClock: (clock: number | undefined) => void;
   /** Signs requests that carry `sign` fields. */
   auth: PeerAuth;
+  /** The cluster CURVE key pair, for endpoints {@link curveFor} accepts. */
+  curve?: CurveKeys;
+  /** Whether `endpoint` is a peer socket reached over CURVE (default: none). */
+  curveFor?: (endpoint: string) => boolean;
 }
 
 /** Options of one request. */
@@ -125,7 +130,11 @@ export class Requester {
       const [oldest] = this.#clients.keys();
       this.forget(oldest);
     }
-    client = new RpcClient(endpoint, { timeoutMs: this.#options.timeoutMs });
+    const { curve, curveFor } = this.#options;
+    client = new RpcClient(endpoint, {
+      timeoutMs: this.#options.timeoutMs,
+      curve: curve !== undefined && curveFor?.(endpoint) ? curve : undefined,
+    });
     this.#clients.set(endpoint, client);
     return client;
   }

@@ -29,6 +29,7 @@
  */
 
 import { Dealer, ZmqError } from "@agora/shared/zmq";
+import type { CurveKeys } from "./curve_config.ts";
 
 /** Options of an {@link RpcClient}. */
 export interface RpcClientOptions {
@@ -36,6 +37,11 @@ export interface RpcClientOptions {
   timeoutMs: number;
   /** Largest reply accepted, bytes (default 32 MiB). */
   maxReplyBytes?: number;
+  /**
+   * Connect as a CURVE client of a server holding this pair's secret key,
+   * presenting the same pair (the cluster key pair, `curve_config.ts`).
+   */
+  curve?: CurveKeys;
 }
 
 interface InFlight {
@@ -52,6 +58,7 @@ export class RpcClient {
   readonly endpoint: string;
   readonly #timeoutMs: number;
   readonly #maxReplyBytes: number;
+  readonly #curve: CurveKeys | undefined;
   readonly #inFlight = new Map<number, InFlight>();
   #socket: Dealer | undefined;
   #nextId = 1;
@@ -62,6 +69,7 @@ export class RpcClient {
     this.endpoint = endpoint;
     this.#timeoutMs = options.timeoutMs;
     this.#maxReplyBytes = options.maxReplyBytes ?? 32 * 1024 * 1024;
+    this.#curve = options.curve;
   }
 
   /** Requests in flight. */
@@ -121,7 +129,13 @@ export class RpcClient {
   }
 
   #open(): Dealer {
+    const curve = this.#curve;
     const socket = new Dealer({
+      ...(curve === undefined ? {} : {
+        curveServerKey: curve.publicKey,
+        curvePublicKey: curve.publicKey,
+        curveSecretKey: curve.secretKey,
+      }),
       linger: 0,
       immediate: true,
       // Timeouts are ours; the send queue must not outlive them.

@@ -229,6 +229,8 @@ function _serverEntry(
   };
   const address = e.optionalToken("address");
   if (address !== undefined) entry.address = address;
+  const peerAddress = e.optionalToken("peer_address");
+  if (peerAddress !== undefined) entry.peer_address = peerAddress;
   if (e.error !== undefined) r.fail(`Element ${index} of "list": ${e.error}`);
   return entry;
 }

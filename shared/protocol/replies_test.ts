@@ -136,6 +136,11 @@ Deno.test("parseReply() round-trips every reply we build", () => {
         list: [{ name: "server_1", rank: 1, address: "tcp://127.0.0.1:5555" }, {
           name: "b",
           rank: 2,
+        }, {
+          name: "c",
+          rank: 3,
+          address: "tcp://127.0.0.1:5565",
+          peer_address: "tcp://127.0.0.1:5566",
         }],
       },
     },

@@ -225,8 +225,12 @@ function _readData(
     case "rank":
     case "heartbeat": {
       const user = r.name("user");
+      const fields: RequestDataMap["rank"] = { user };
       const address = r.optionalToken("address");
-      return address === undefined ? { user } : { user, address };
+      const peerAddress = r.optionalToken("peer_address");
+      if (address !== undefined) fields.address = address;
+      if (peerAddress !== undefined) fields.peer_address = peerAddress;
+      return fields;
     }
     default: {
       const unreachable: never = service;

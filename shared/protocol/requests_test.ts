@@ -366,6 +366,35 @@ Deno.test("parseReferenceRequest() reads rank, list and heartbeat only", () => {
   assert.equal(noName.ok, false);
 });
 
+Deno.test("parseReferenceRequest() reads the peer_address extension like address", () => {
+  assert.deepEqual(
+    parseReferenceRequest(
+      frame("heartbeat", {
+        user: "server_1",
+        address: "tcp://10.0.0.2:5555",
+        peer_address: "tcp://10.0.0.2:5556",
+      }),
+    ),
+    {
+      ok: true,
+      request: {
+        service: "heartbeat",
+        data: {
+          user: "server_1",
+          address: "tcp://10.0.0.2:5555",
+          peer_address: "tcp://10.0.0.2:5556",
+        },
+      },
+    },
+  );
+  for (const bad of [5, "", "x".repeat(10_000)]) {
+    const parsed = parseReferenceRequest(
+      frame("rank", { user: "server_1", peer_address: bad }),
+    );
+    assert.equal(parsed.ok, false, `peer_address ${String(bad).length}`);
+  }
+});
+
 Deno.test("encodeRequest() stamps data and parses back", () => {
   const bytes = encodeRequest("history", { channel: "geral" }, stamp);
   assert.deepEqual(decodeEnvelope(bytes), {

@@ -147,11 +147,14 @@ export interface RequestDataMap {
   /** The server's status, for operators and tests. */
   status: PeerAuth;
   /** Ask the reference for a rank; `user` is the server's name. */
-  rank: { user: string; address?: string };
+  rank: { user: string; address?: string; peer_address?: string };
   /** The servers whose heartbeat is current. */
   list: Record<never, never>;
-  /** A server is alive; `address` is our extension (re-registration). */
-  heartbeat: { user: string; address?: string };
+  /**
+   * A server is alive; `address` and `peer_address` (its CURVE peer
+   * socket) are our extensions (re-registration).
+   */
+  heartbeat: { user: string; address?: string; peer_address?: string };
 }
 
 /** A request of service `S`, as parsed (distributes over unions of `S`). */
@@ -230,6 +233,8 @@ export interface ServerEntry {
   rank: number;
   /** Endpoint of its request socket (extension). */
   address?: string;
+  /** Endpoint of its CURVE peer socket, when it has one (extension). */
+  peer_address?: string;
 }
 
 /** The `status` reply of a server. */
