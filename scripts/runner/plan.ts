@@ -122,6 +122,7 @@ export function buildPlan(
       logDir,
       dataDir,
       secret: inputs.secret,
+      curve: _curveEnv(inputs.parentEnv),
       host: inputs.host ?? "127.0.0.1",
     });
     const listen = spec.folder === "ui"
@@ -214,7 +215,13 @@ function _ownEnv(
   spec: ServiceSpec,
   ports: Record<string, number>,
   endpoints: ClusterEndpoints,
-  where: { logDir: string; dataDir?: string; secret: string; host: string },
+  where: {
+    logDir: string;
+    dataDir?: string;
+    secret: string;
+    curve: Record<string, string>;
+    host: string;
+  },
 ): Record<string, string> {
   const bind = (port: number | undefined) => `tcp://${where.host}:${port}`;
   const common = { AGORA_NAME: spec.name, AGORA_LOG_DIR: where.logDir };
@@ -239,6 +246,13 @@ function _ownEnv(
         AGORA_BIND: bind(ports.rep),
         AGORA_ADVERTISE: bind(ports.rep),
         AGORA_CLUSTER_SECRET: where.secret,
+        ...where.curve,
+        // The CURVE peer socket takes an ephemeral port (peers learn it from
+        // the reference): `--base-port` packs the servers' ports together, so
+        // the server's default (its port + 1) could collide.
+        ...(where.curve.AGORA_CURVE_SECRET_KEY === undefined
+          ? {}
+          : { AGORA_PEER_BIND: `tcp://${where.host}:*` }),
       };
     case "bot":
       return { ...common, ...clientEnv(endpoints) };
@@ -308,4 +322,19 @@ function _probe(
       throw new Error(`Unknown service folder "${never}".`);
     }
   }
+}
+
+/**
+ * The cluster's CURVE keypair from the parent environment, for the servers
+ * only (like the cluster secret, it must not reach bots or the ui).
+ */
+function _curveEnv(
+  parent: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["AGORA_CURVE_PUBLIC_KEY", "AGORA_CURVE_SECRET_KEY"]) {
+    const value = parent[name];
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env;
 }

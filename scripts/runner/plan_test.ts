@@ -94,3 +94,28 @@ Deno.test("buildPlan() filters the parent environment", () => {
   assert.equal(reference.env.AGORA_CLUSTER_SECRET, undefined);
   assert.equal(reference.env.AWS_SECRET_ACCESS_KEY, undefined);
 });
+
+Deno.test("buildPlan() gives the CURVE keypair to the servers only", () => {
+  const { services } = plan({
+    AGORA_CURVE_PUBLIC_KEY: "public",
+    AGORA_CURVE_SECRET_KEY: "secret",
+    AGORA_PEER_BIND: "tcp://*:1",
+  });
+  for (const service of services) {
+    const isServer = service.name.startsWith("server_");
+    assert.equal(
+      service.env.AGORA_CURVE_SECRET_KEY,
+      isServer ? "secret" : undefined,
+      service.name,
+    );
+    assert.equal(
+      service.env.AGORA_CURVE_PUBLIC_KEY,
+      isServer ? "public" : undefined,
+    );
+    assert.equal(
+      service.env.AGORA_PEER_BIND,
+      isServer ? "tcp://127.0.0.1:*" : undefined,
+      "an ephemeral peer port, never the parent's",
+    );
+  }
+});

@@ -54,6 +54,10 @@ export const INSTANCE_VARIABLES: readonly string[] = Object.freeze([
   "AGORA_PROXY_SUB",
   "AGORA_SERVERS",
   "AGORA_CLUSTER_SECRET",
+  "AGORA_PEER_BIND",
+  "AGORA_PEER_ADVERTISE",
+  "AGORA_CURVE_PUBLIC_KEY",
+  "AGORA_CURVE_SECRET_KEY",
 ]);
 
 /**
