@@ -25,9 +25,9 @@ import type { ElectionTimings } from "@agora/shared/election";
 import type { Logger } from "@agora/shared/log";
 import { PhysicalClock } from "@agora/shared/physical_clock";
 import {
-  decodeEnvelope,
   encodePublicationFrames,
   parsePublication,
+  type Publication,
   type ServerEntry,
   type ServerStatus,
   type Stamp,
@@ -525,7 +525,7 @@ export class ChatServer {
         this.#lamport.receive(publication.clock);
         this.#coordination.onAnnouncement(
           publication.coordinator,
-          announcedRank(frames[1], auth, this.#physical.now()),
+          announcedRank(publication, auth, this.#physical.now()),
         );
         return;
       case "replication":
@@ -570,26 +570,17 @@ export function advertisedAddress(boundEndpoint: string): string {
  * signature the election uses the rank the reference lists for that name.
  */
 function announcedRank(
-  payload: Uint8Array,
+  announcement: Extract<Publication, { kind: "election" }>,
   auth: PeerAuth,
   nowSeconds: number,
 ): number | undefined {
-  const envelope = decodeEnvelope(payload);
-  if (!envelope.ok) return undefined;
-  const { coordinator, rank, timestamp, clock } = envelope.value.data;
-  if (typeof rank !== "number" || !Number.isSafeInteger(rank) || rank < 0) {
-    return undefined;
-  }
-  const stamp = {
-    timestamp: typeof timestamp === "number" ? timestamp : undefined,
-    clock: typeof clock === "number" ? clock : undefined,
-  };
-  const signature = envelope.value.data.auth;
+  const { coordinator, rank, timestamp, clock } = announcement;
+  if (rank === undefined) return undefined;
   const refused = auth.checkRequest(
     "announce",
-    stamp,
+    { timestamp, clock },
     [coordinator, rank],
-    typeof signature === "string" ? signature : undefined,
+    announcement.auth,
     nowSeconds,
   );
   return refused === undefined ? rank : undefined;

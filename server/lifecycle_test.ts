@@ -11,8 +11,6 @@ import { StorageError } from "./storage.ts";
 import { startCluster } from "./testing/cluster.ts";
 import { TestClient } from "./testing/client.ts";
 import { advertisedAddress } from "./chat_server.ts";
-import { adjustExtensions } from "./peer_services.ts";
-import { encodeEnvelope } from "@agora/shared/protocol";
 
 Deno.test("SIGTERM finishes the batch, exports, and exits 0", async () => {
   const exportDir = await Deno.makeTempDir();
@@ -85,21 +83,4 @@ Deno.test("advertisedAddress: wildcard binds advertise 127.0.0.1", () => {
   assert.equal(advertisedAddress("tcp://*:5555"), "tcp://127.0.0.1:5555");
   assert.equal(advertisedAddress("tcp://10.1.2.3:6000"), "tcp://10.1.2.3:6000");
   assert.equal(advertisedAddress("ipc:///tmp/x"), "ipc:///tmp/x");
-});
-
-Deno.test("adjustExtensions reads name and round, ignoring bad values", () => {
-  const frame = (data: Record<string, unknown>) =>
-    encodeEnvelope({ service: "clock_adjust", data });
-  assert.deepEqual(
-    adjustExtensions(frame({ adjust: 1, name: "s1", round: 7 })),
-    {
-      name: "s1",
-      round: 7,
-    },
-  );
-  assert.deepEqual(
-    adjustExtensions(frame({ adjust: 1, name: "", round: -1 })),
-    {},
-  );
-  assert.deepEqual(adjustExtensions(new Uint8Array([0xc1])), {});
 });

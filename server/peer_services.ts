@@ -17,13 +17,11 @@
  */
 
 import {
-  decodeEnvelope,
   errorReply,
   failureReply,
   type PeerService,
   type Request,
   type ServerStatus,
-  validateName,
 } from "@agora/shared/protocol";
 import type { Coordination } from "./coordination.ts";
 import type { PeerAuth } from "./peer_auth.ts";
@@ -57,7 +55,7 @@ export class PeerServices implements PeerHandler {
   }
 
   /** Handles one well-formed peer request. */
-  handle(request: Request<PeerService>, frame: Uint8Array): LazyReply {
+  handle(request: Request<PeerService>): LazyReply {
     const { auth, coordination, store } = this.#o;
     switch (request.service) {
       case "clock": {
@@ -73,7 +71,7 @@ export class PeerServices implements PeerHandler {
         coordination.onElectionRequest(request.data.rank);
         return { service: "election", data: { election: "OK" } };
       case "clock_adjust": {
-        const { name, round } = adjustExtensions(frame);
+        const { name, round } = request.data;
         const refused = auth.checkRequest(
           "clock_adjust",
           request.data,
@@ -132,23 +130,4 @@ export class PeerServices implements PeerHandler {
       }
     }
   }
-}
-
-/**
- * `name` and `round` of a `clock_adjust` request (our extensions, which the
- * shared parser leaves out), read from the raw frame; absent when missing
- * or malformed.
- */
-export function adjustExtensions(
-  frame: Uint8Array,
-): { name?: string; round?: number } {
-  const envelope = decodeEnvelope(frame);
-  if (!envelope.ok) return {};
-  const { name, round } = envelope.value.data;
-  const out: { name?: string; round?: number } = {};
-  if (validateName(name, "name") === undefined) out.name = name as string;
-  if (typeof round === "number" && Number.isSafeInteger(round) && round >= 0) {
-    out.round = round;
-  }
-  return out;
 }

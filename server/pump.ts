@@ -56,10 +56,9 @@ export interface PeerHandler {
   /**
    * Handles a well-formed peer request and returns its reply (unstamped),
    * or a function that builds it at the moment it is sent (a clock
-   * reading). `frame` is the raw request, for extension fields the parser
-   * drops.
+   * reading).
    */
-  handle(request: Request<PeerService>, frame: Uint8Array): LazyReply;
+  handle(request: Request<PeerService>): LazyReply;
 }
 
 /** What the {@link Pump} needs. */
@@ -386,7 +385,7 @@ export class Pump {
     } else if (CLIENT.has(request.service)) {
       this.#client(envelope, request as Request<ClientService>);
     } else {
-      this.#peer(router, envelope, request as Request<PeerService>, body);
+      this.#peer(router, envelope, request as Request<PeerService>);
     }
   }
 
@@ -431,14 +430,13 @@ export class Pump {
     router: Router,
     envelope: Uint8Array[],
     request: Request<PeerService>,
-    body: Uint8Array,
   ): void {
     if (PEER_READS.has(request.service) && this.#o.committer.hasRecords) {
       this.#flush();
     }
     let reply: LazyReply;
     try {
-      reply = this.#o.peers.handle(request, body);
+      reply = this.#o.peers.handle(request);
     } catch (error) {
       this.#stats.handlerErrors++;
       this.#o.log.error("handler_failed", {

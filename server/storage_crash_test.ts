@@ -2,24 +2,13 @@ import assert from "node:assert/strict";
 import { Store } from "./storage.ts";
 import { addHash, digestHex, recordHash } from "./storage_record.ts";
 import { crashRecord } from "./testdata/crash_writer.ts";
+import { mulberry32 } from "@agora/shared/testing/prng";
 
 const WRITER = new URL("./testdata/crash_writer.ts", import.meta.url).pathname;
 const ORIGIN = "server_crash";
 const ROUNDS = 6;
 const ROUND_TIMEOUT_MS = 30_000;
 const BATCHES_MAX = 100_000;
-
-/** Deterministic PRNG (mulberry32); the seed is printed on failure. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs one writer, SIGKILLs it right after its `killAfter`-th
@@ -106,7 +95,7 @@ function checkStore(dir: string, acked: number): number {
 
 Deno.test("Store survives SIGKILL mid-append: nothing acknowledged is lost, no gaps", async () => {
   const seed = Number(Deno.env.get("AGORA_CRASH_SEED") ?? Date.now() % 1e9);
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const dir = await Deno.makeTempDir({ prefix: "agora_crash_" });
   let acked = 0;
   try {

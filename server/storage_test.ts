@@ -10,20 +10,9 @@ import {
 import { DatabaseSync } from "node:sqlite";
 import { addHash, digestHex, recordHash } from "./storage_record.ts";
 import { configure, migrate, SCHEMA_VERSION } from "./storage_schema.ts";
+import { mulberry32 } from "@agora/shared/testing/prng";
 
 const ORIGINS = ["server_1", "server_2", "server_3"];
-
-/** Deterministic PRNG (mulberry32) so failures reproduce from the seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(rand: () => number, items: readonly T[]): T {
   return items[Math.floor(rand() * items.length)];
@@ -44,7 +33,7 @@ function shuffle<T>(rand: () => number, items: readonly T[]): T[] {
  * names created concurrently on several servers.
  */
 function cluster(seed: number, perOrigin: number): ChatRecord[] {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const users = ["ana", "bob", "cid", "dee"];
   const channels = ["general", "random", "dev"];
   const records: ChatRecord[] = [];
@@ -228,7 +217,7 @@ Deno.test("append() keeps the first record of an id and ignores a different seco
 
 Deno.test("append() converges: shuffled, duplicated batches give identical state", async () => {
   for (const seed of [7, 8, 9]) {
-    const rand = random(seed);
+    const rand = mulberry32(seed);
     const records = cluster(seed, 60);
     await withStore(async (ordered) => {
       ordered.append(records);
@@ -320,7 +309,7 @@ Deno.test("append() treats a nil channel creator as not given", async () => {
 
 Deno.test("channelHistory() pages like an in-memory oracle", async () => {
   await withStore((store) => {
-    const rand = random(42);
+    const rand = mulberry32(42);
     const records = cluster(42, 400);
     store.append(shuffle(rand, records));
     for (const channel of ["general", "random", "dev"]) {
@@ -388,7 +377,7 @@ Deno.test("channelHistory() rejects an unknown or malformed before id", async ()
 
 Deno.test("privateHistory() returns both directions, paged, either argument order", async () => {
   await withStore((store) => {
-    const rand = random(11);
+    const rand = mulberry32(11);
     const records = cluster(11, 300);
     store.append(records);
     const all = oraclePrivate(records, "ana", "bob");

@@ -4,43 +4,8 @@
  * @module
  */
 
-/** A channel message as published on topic `<channel>` (protocol.md). */
-export interface ChannelMessage {
-  /** Message id, `${server}:${seq}`. */
-  id: string;
-  /** Author. */
-  user: string;
-  /** Channel it was posted to. */
-  channel: string;
-  /** Text. */
-  message: string;
-  /** Origin's physical time, seconds since the epoch. */
-  timestamp: number;
-  /** Origin's Lamport clock. */
-  clock: number;
-  /** Origin server's name. */
-  server: string;
-}
-
-/** A private message as published on topic `<dst>` (protocol.md). */
-export interface PrivateMessage {
-  /** Message id, `${server}:${seq}`. */
-  id: string;
-  /** Sender. */
-  src: string;
-  /** Recipient. */
-  dst: string;
-  /** Sender again (`= src`), for clients that read `user`. */
-  user: string;
-  /** Text. */
-  message: string;
-  /** Origin's physical time, seconds since the epoch. */
-  timestamp: number;
-  /** Origin's Lamport clock. */
-  clock: number;
-  /** Origin server's name. */
-  server: string;
-}
+// The store returns the protocol's own payloads: one definition of each.
+export type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
 
 /** Paging for history reads. */
 export interface HistoryOptions {

@@ -24,6 +24,9 @@
 // the storage, the client library and the browser bridge.
 import type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
 export type { ChannelMessage, PrivateMessage };
+// Test results are the acceptance suite's own, streamed as it reports them.
+import type { TestResult, TestSummary } from "@agora/scripts/acceptance";
+export type { TestResult, TestSummary };
 
 /** Which page of history to read (protocol `history` / `private_history`). */
 export interface HistoryPage {
@@ -248,30 +251,6 @@ export type ClusterEvent =
     /** Seconds since the epoch. */
     timestamp: number;
   };
-
-/** The outcome of one acceptance test, emitted as soon as it finishes. */
-export interface TestResult {
-  /** Test name, unique within a run. */
-  name: string;
-  /** Whether it passed. */
-  passed: boolean;
-  /** Failure reason (empty or a short note when it passed). */
-  message: string;
-  /** How long it ran, milliseconds. */
-  duration: number;
-}
-
-/** The outcome of a whole acceptance run. */
-export interface TestSummary {
-  /** Number of tests that passed. */
-  passed: number;
-  /** Number of tests run. */
-  total: number;
-  /** Wall time of the whole run, milliseconds. */
-  duration: number;
-  /** Test name → its outcome (same values as the streamed results). */
-  tests: Record<string, Omit<TestResult, "name">>;
-}
 
 /**
  * The agora cluster as the web app sees it.

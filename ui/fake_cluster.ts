@@ -33,6 +33,7 @@ import {
 } from "./fake_acceptance.ts";
 import { replicationLag } from "./replication_lag.ts";
 import { checkMessage, checkName } from "./validation.ts";
+import { mulberry32 } from "@agora/shared/testing/prng";
 
 /** How a {@linkcode FakeCluster} starts. */
 export interface FakeClusterOptions {
@@ -83,17 +84,6 @@ function compareOrder(
   if (a[0] !== b[0]) return a[0] - b[0];
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;
   return a[2] - b[2];
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pageOf<T>(

@@ -26,6 +26,7 @@ import {
   type RequestInput,
   type RequestService,
 } from "./types.ts";
+import { mulberry32 } from "../testing/prng.ts";
 
 const DEFAULT_SEED = 0x5eed_a60a;
 const stamp = { timestamp: 1764190000.5, clock: 42 };
@@ -39,23 +40,11 @@ function seedFromEnv(): number {
   }
 }
 
-/** mulberry32: small, deterministic, good enough to pick test inputs. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function withSeed(name: string, body: (random: () => number) => void): void {
   Deno.test(name, () => {
     const seed = seedFromEnv();
     try {
-      body(prng(seed));
+      body(mulberry32(seed));
     } catch (error) {
       console.error(`${name}: failed with AGORA_FUZZ_SEED=${seed}`);
       throw error;

@@ -145,6 +145,8 @@ function _election(payload: unknown, maxBytes: number): Decoded<Publication> {
   };
   const rank = r.optionalInteger("rank", 0);
   if (rank !== undefined) publication.rank = rank;
+  const auth = r.optionalToken("auth");
+  if (auth !== undefined) publication.auth = auth;
   _stamp(r, publication);
   return r.error === undefined
     ? { ok: true, value: publication }

@@ -7,6 +7,7 @@ import {
   encodeReplicationPublication,
   parsePublication,
 } from "./publications.ts";
+import { encodePublicationFrames } from "./envelope.ts";
 import type { ChannelMessage, PrivateMessage } from "./types.ts";
 import type { ChatRecord } from "../record.ts";
 
@@ -175,4 +176,19 @@ Deno.test("parsePublication() explains what is wrong", () => {
     assert.equal(parsed.ok, false, pattern.source);
     if (!parsed.ok) assert.match(parsed.description, pattern);
   }
+});
+
+Deno.test("an election announcement keeps its rank and auth extensions", () => {
+  const [topic, payload] = encodePublicationFrames("servers", {
+    service: "election",
+    data: { coordinator: "server_1", rank: 1, auth: "ab12", ...stamp },
+  });
+  const parsed = parsePublication([topic, payload]);
+  assert.ok(parsed.ok && parsed.value.kind === "election");
+  assert.equal(parsed.value.rank, 1);
+  assert.equal(parsed.value.auth, "ab12");
+  const plain = parsePublication([...encodeElectionPublication("s2", stamp)]);
+  assert.ok(plain.ok && plain.value.kind === "election");
+  assert.equal(plain.value.rank, undefined);
+  assert.equal(plain.value.auth, undefined);
 });

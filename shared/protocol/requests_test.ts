@@ -427,3 +427,17 @@ Deno.test("parsed requests narrow by service", () => {
       assert.fail(`unexpected ${request.service}`);
   }
 });
+
+Deno.test("parseServerRequest() reads clock_adjust's name and round extensions", () => {
+  assert.deepEqual(
+    parsedData("clock_adjust", { adjust: 1, name: "s1", round: 7 }),
+    { adjust: 1, name: "s1", round: 7 },
+  );
+  assert.deepEqual(parsedData("clock_adjust", { adjust: -0.5 }), {
+    adjust: -0.5,
+  });
+  failure(
+    parseServerRequest(frame("clock_adjust", { adjust: 1, round: -1 })),
+  );
+  failure(parseServerRequest(frame("clock_adjust", { adjust: 1, name: "" })));
+});

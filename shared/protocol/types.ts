@@ -341,6 +341,8 @@ export type Publication =
     coordinator: string;
     /** The coordinator's rank (extension; course servers omit it). */
     rank?: number;
+    /** HMAC over the announcement (extension; see docs/architecture.md). */
+    auth?: string;
     timestamp?: number;
     clock?: number;
   }

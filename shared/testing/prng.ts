@@ -89,3 +89,25 @@ export class Prng {
     return new Prng(Math.floor(this.next() * 4294967296));
   }
 }
+
+/**
+ * mulberry32: a tiny seeded generator of floats in [0, 1), for tests that
+ * only need `() => number` (the same seed always gives the same inputs).
+ *
+ * @example
+ * ```ts
+ * import { mulberry32 } from "@agora/shared/testing/prng";
+ * const random = mulberry32(42);
+ * random(); // the same number on every run
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
