@@ -35,12 +35,7 @@ import { DatabaseSync } from "node:sqlite";
 import type { ChatRecord } from "../shared/record.ts";
 import { StorageError } from "./storage_error.ts";
 import { writeOriginalExport } from "./storage_export.ts";
-import {
-  addHash,
-  canonicalRecord,
-  digestHex,
-  recordHash,
-} from "./storage_record.ts";
+import { canonicalRecord, RecordDigest } from "./storage_record.ts";
 import {
   channelMessage,
   columnText,
@@ -51,6 +46,7 @@ import {
 } from "./storage_rows.ts";
 import { configure, migrate } from "./storage_schema.ts";
 import {
+  BULK_ROWS_MAX,
   countRows,
   prepareStatements,
   type Statements,
@@ -113,7 +109,7 @@ export class Store {
   #s: Statements;
   #origins = new Map<string, OriginState>();
   #counts: StoreCounts;
-  #digest: bigint;
+  #digest: RecordDigest;
   #clock: number;
   #readers = new Set<DatabaseSync>();
   #open = true;
@@ -134,7 +130,16 @@ export class Store {
     }
     const state = this.#s.state.get() as { clock: number; digest: string };
     this.#clock = state.clock;
-    this.#digest = BigInt("0x" + state.digest);
+    const digest = RecordDigest.parse(state.digest);
+    if (digest === undefined) {
+      throw new StorageError(
+        "SCHEMA",
+        `Cannot open store: the stored digest ${
+          JSON.stringify(state.digest.slice(0, 80))
+        } is not 32 hex digits`,
+      );
+    }
+    this.#digest = digest;
     // Counting once at open (O(n) over compact keys) instead of keeping
     // counters on disk: they can never drift from the tables.
     this.#counts = countRows(db);
@@ -221,25 +226,48 @@ export class Store {
     // Seqs inserted by this batch, per origin: most of the contiguity walk
     // below finds its answer here instead of in one SQLite query per seq.
     const insertedSeqs = new Map<string, Set<number>>();
-    let digest = this.#digest;
+    const digest = this.#digest.clone();
     const nextClock = Math.max(this.#clock, clock ?? 0);
     this.#db.exec("BEGIN IMMEDIATE");
     try {
-      for (const record of batch) {
-        const dataJson = JSON.stringify(record.data);
-        if (!this.#insert(record, dataJson, delta)) continue;
-        inserted.push(record);
-        digest = addHash(digest, recordHash(record, dataJson));
-        const state = touched.get(record.origin) ??
-          { ...(this.#origins.get(record.origin) ?? emptyOrigin()) };
-        state.maxSeq = Math.max(state.maxSeq, record.seq);
-        touched.set(record.origin, state);
-        let seqs = insertedSeqs.get(record.origin);
-        if (seqs === undefined) {
-          seqs = new Set();
-          insertedSeqs.set(record.origin, seqs);
+      for (let start = 0; start < batch.length;) {
+        // A run of records of one origin, stored with one statement.
+        const origin = batch[start].origin;
+        let end = start + 1;
+        while (
+          end < batch.length && end - start < BULK_ROWS_MAX &&
+          batch[end].origin === origin
+        ) end++;
+        const jsons = batch.slice(start, end).map((r) =>
+          JSON.stringify(r.data)
+        );
+        const fresh = this.#insertRun(batch, jsons, start, end);
+        if (fresh.size > 0) {
+          const state = touched.get(origin) ??
+            { ...(this.#origins.get(origin) ?? emptyOrigin()) };
+          touched.set(origin, state);
+          let seqs = insertedSeqs.get(origin);
+          if (seqs === undefined) {
+            seqs = new Set();
+            insertedSeqs.set(origin, seqs);
+          }
+          const published: ChatRecord[] = [];
+          for (let i = start; i < end; i++) {
+            const record = batch[i];
+            // `delete`: a seq given twice in the run was stored once, from
+            // its first occurrence (SQLite inserts the tuples in order).
+            if (!fresh.delete(record.seq)) continue;
+            delta.records++;
+            if (record.op === "publish") published.push(record);
+            else this.#materialize(record, delta);
+            inserted.push(record);
+            digest.add(record, jsons[i - start]);
+            state.maxSeq = Math.max(state.maxSeq, record.seq);
+            seqs.add(record.seq);
+          }
+          this.#insertMessages(published, delta);
         }
-        seqs.add(record.seq);
+        start = end;
       }
       for (const [origin, state] of touched) {
         // Each stored seq is stepped over once in the store's lifetime, so
@@ -254,7 +282,7 @@ export class Store {
         this.#s.putOrigin.run(origin, state.contiguous, state.maxSeq);
       }
       if (inserted.length > 0 || nextClock !== this.#clock) {
-        this.#s.putState.run(nextClock, digestHex(digest));
+        this.#s.putState.run(nextClock, digest.hex());
       }
       for (const [key, value] of meta) this.#s.putMeta.run(key, value);
       this.#db.exec("COMMIT");
@@ -430,8 +458,9 @@ export class Store {
   }
 
   /**
-   * A digest of the whole state: the sum modulo 2^256 of the SHA-256 of
-   * every record's canonical JSON, as 64 hex digits. Equal record sets give
+   * A digest of the whole state ({@link RecordDigest}): the sum modulo
+   * 2^128 of the MurmurHash3 of every record's canonical JSON, as 32 hex
+   * digits. Equal record sets give
    * equal digests whatever the order they arrived in; the state is a pure
    * function of the record set, so equal digests mean equal state (barring
    * deliberate collisions — records are authenticated elsewhere). Updated
@@ -439,7 +468,7 @@ export class Store {
    */
   digest(): string {
     this.#assertOpen("read the digest");
-    return digestHex(this.#digest);
+    return this.#digest.hex();
   }
 
   /** The persisted Lamport clock (0 for a new store). */
@@ -525,24 +554,48 @@ export class Store {
     this.#lock.close();
   }
 
-  /** Inserts one record and materialises it; false if it was stored. */
-  #insert(
-    record: ChatRecord,
-    dataJson: string,
-    delta: StoreCounts,
-  ): boolean {
+  /**
+   * Inserts `batch[start..end)` (one origin) into the log; returns the seqs
+   * that were not stored before.
+   */
+  #insertRun(
+    batch: readonly ChatRecord[],
+    jsons: readonly string[],
+    start: number,
+    end: number,
+  ): Set<number> {
+    const values: (string | number)[] = [];
+    for (let i = start; i < end; i++) {
+      const { origin, seq, clock, timestamp, op } = batch[i];
+      values.push(origin, seq, clock, timestamp, op, jsons[i - start]);
+    }
+    const rows = this.#s.insertRecords.rows(end - start).all(...values) as {
+      seq: number;
+    }[];
+    return new Set(rows.map((row) => row.seq));
+  }
+
+  /** Adds `publish` records, just stored, to their channels' indexes. */
+  #insertMessages(records: readonly ChatRecord[], delta: StoreCounts): void {
+    if (records.length === 0) return;
+    const values: (string | number)[] = [];
+    for (const record of records) {
+      const { origin, seq, clock } = record;
+      values.push(
+        (record.data as { channel: string }).channel,
+        clock,
+        origin,
+        seq,
+      );
+    }
+    this.#s.insertMessages.rows(records.length).run(...values);
+    delta.messages += records.length;
+  }
+
+  /** Materialises a record other than `publish`, just stored in the log. */
+  #materialize(record: ChatRecord, delta: StoreCounts): void {
     const s = this.#s;
     const { origin, seq, clock, timestamp } = record;
-    const stored = s.insertRecord.run(
-      origin,
-      seq,
-      clock,
-      timestamp,
-      record.op,
-      dataJson,
-    );
-    if (stored.changes === 0) return false;
-    delta.records++;
     const key = [clock, origin, seq, timestamp] as const;
     switch (record.op) {
       case "user":
@@ -571,9 +624,7 @@ export class Store {
         break;
       }
       case "publish":
-        s.insertMessage.run(record.data.channel, clock, origin, seq);
-        delta.messages++;
-        break;
+        throw new Error("publish records are materialised in bulk");
       case "message": {
         const [a, b] = pairKey(record.data.src, record.data.dst);
         s.insertPrivate.run(a, b, clock, origin, seq);
@@ -585,7 +636,6 @@ export class Store {
         throw new Error(`Unhandled record ${JSON.stringify(never)}`);
       }
     }
-    return true;
   }
 
   /** The `(clock, origin, seq)` of the record a history `before` names. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Store } from "./storage.ts";
-import { addHash, digestHex, recordHash } from "./storage_record.ts";
+import { RecordDigest } from "./storage_record.ts";
 import { crashRecord } from "./testdata/crash_writer.ts";
 import { mulberry32 } from "@agora/shared/testing/prng";
 
@@ -74,17 +74,17 @@ function checkStore(dir: string, acked: number): number {
     assert.equal(store.counts().records, maxSeq);
     // The clock was written in the same transaction as each batch.
     assert.equal(store.loadClock(), maxSeq);
-    let digest = 0n;
+    const digest = RecordDigest.empty();
     for (let after = 0; after < maxSeq;) {
       const page = store.recordsAfter(ORIGIN, after, 5000);
       assert.ok(page.length > 0);
       for (const record of page) {
         assert.deepEqual(record, crashRecord(ORIGIN, record.seq));
-        digest = addHash(digest, recordHash(record));
+        digest.add(record);
       }
       after = page[page.length - 1].seq;
     }
-    assert.equal(store.digest(), digestHex(digest));
+    assert.equal(store.digest(), digest.hex());
     const history = store.channelHistory("crash", { limit: 3 });
     if (maxSeq >= 5) assert.equal(history.length, 3);
     return maxSeq;

@@ -11,14 +11,12 @@
  * @module
  */
 
-import { createHash } from "node:crypto";
+import { murmur3x86128Utf16 } from "../shared/murmur3.ts";
 import type { ChatRecord, RecordOp } from "../shared/record.ts";
 import { StorageError } from "./storage_error.ts";
 
 /** Longest string (UTF-16 code units) the store accepts in any field. */
 export const FIELD_CHARS_MAX = 1_048_576;
-
-const MODULUS = 1n << 256n;
 
 const DATA_KEYS: { readonly [K in RecordOp]: readonly string[] } = {
   user: ["user"],
@@ -75,15 +73,11 @@ export function canonicalRecord(input: unknown): ChatRecord {
   } as ChatRecord;
 }
 
-/**
- * The SHA-256 of a canonical record's canonical JSON, as a 256-bit integer.
- * The store's digest is the sum of these modulo 2^256.
- *
- * `dataJson`, when given, must be `JSON.stringify(record.data)`: the store
- * has it already (the `data` column), and the array's JSON is its
- * elements' JSON joined by commas, so the bytes hashed are the same.
- */
-export function recordHash(record: ChatRecord, dataJson?: string): bigint {
+/** Hex digits of a digest (128 bits). */
+export const DIGEST_HEX_DIGITS = 32;
+
+/** The canonical JSON a record's hash covers. */
+export function recordJson(record: ChatRecord, dataJson?: string): string {
   const head = JSON.stringify([
     record.origin,
     record.seq,
@@ -91,20 +85,73 @@ export function recordHash(record: ChatRecord, dataJson?: string): bigint {
     record.timestamp,
     record.op,
   ]);
-  const json = `${head.slice(0, -1)},${
-    dataJson ?? JSON.stringify(record.data)
-  }]`;
-  return BigInt("0x" + createHash("sha256").update(json).digest("hex"));
+  // `dataJson`, when given, must be `JSON.stringify(record.data)`: the store
+  // has it already (the `data` column), and the array's JSON is its
+  // elements' JSON joined by commas, so the text hashed is the same.
+  return `${head.slice(0, -1)},${dataJson ?? JSON.stringify(record.data)}]`;
 }
 
-/** Adds a record hash to a digest, modulo 2^256. */
-export function addHash(digest: bigint, hash: bigint): bigint {
-  return (digest + hash) % MODULUS;
-}
+const scratch = new Uint32Array(4);
 
-/** Formats a digest as 64 lowercase hex digits. */
-export function digestHex(digest: bigint): string {
-  return digest.toString(16).padStart(64, "0");
+/**
+ * The store's digest of a set of records: the sum modulo 2^128 of each
+ * record's hash, MurmurHash3_x86_128 of its canonical JSON
+ * ({@link recordJson}, as UTF-16LE bytes) read as the big-endian integer
+ * h1‖h2‖h3‖h4. A sum does not depend on the order records arrived in, so
+ * replicas holding the same set have the same digest.
+ *
+ * Mutable (it is added to once per stored record, the hot path of catch-up);
+ * {@link RecordDigest.clone} before a change that may be rolled back.
+ */
+export class RecordDigest {
+  /** Four 32-bit words, most significant first. */
+  readonly #words: Uint32Array;
+
+  private constructor(words: Uint32Array) {
+    this.#words = words;
+  }
+
+  /** The digest of no records (zero). */
+  static empty(): RecordDigest {
+    return new RecordDigest(new Uint32Array(4));
+  }
+
+  /**
+   * Reads {@link RecordDigest.hex}'s output back; `undefined` if `hex` is
+   * not 32 hex digits.
+   */
+  static parse(hex: string): RecordDigest | undefined {
+    if (!/^[0-9a-f]{32}$/.test(hex)) return undefined;
+    const words = new Uint32Array(4);
+    for (let i = 0; i < 4; i++) {
+      words[i] = parseInt(hex.slice(i * 8, i * 8 + 8), 16);
+    }
+    return new RecordDigest(words);
+  }
+
+  /** A copy that changes independently. */
+  clone(): RecordDigest {
+    return new RecordDigest(this.#words.slice());
+  }
+
+  /** Adds a canonical record (see {@link recordJson} for `dataJson`). */
+  add(record: ChatRecord, dataJson?: string): void {
+    const hash = murmur3x86128Utf16(recordJson(record, dataJson), 0, scratch);
+    const words = this.#words;
+    let carry = 0;
+    for (let i = 3; i >= 0; i--) {
+      const sum = words[i] + hash[i] + carry;
+      words[i] = sum; // Uint32Array keeps the low 32 bits
+      carry = sum > 0xffffffff ? 1 : 0;
+    }
+  }
+
+  /** The digest as 32 lowercase hex digits. */
+  hex(): string {
+    let text = "";
+    for (const word of this.#words) text += word.toString(16).padStart(8, "0");
+    return text;
+  }
 }
 
 /** `input` names the record in errors (described only then: it costs). */

@@ -13,9 +13,14 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { StorageError } from "./storage_error.ts";
+import { DIGEST_HEX_DIGITS, RecordDigest } from "./storage_record.ts";
+import { columnText, recordFromRow } from "./storage_rows.ts";
 
-/** Schema version kept in `PRAGMA user_version`; bump it with a migration. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Schema version kept in `PRAGMA user_version`; bump it with a migration.
+ * 2: the digest is 128-bit MurmurHash3 (it was 256-bit SHA-256 in 1).
+ */
+export const SCHEMA_VERSION = 2;
 
 const SCHEMA_V1 = `
 CREATE TABLE records (
@@ -96,7 +101,9 @@ CREATE TABLE store_state (
   clock INTEGER NOT NULL,
   digest TEXT NOT NULL
 );
-INSERT INTO store_state (id, clock, digest) VALUES (1, 0, '${"0".repeat(64)}');
+INSERT INTO store_state (id, clock, digest) VALUES (1, 0, '${
+  "0".repeat(DIGEST_HEX_DIGITS)
+}');
 
 CREATE TABLE meta (
   key TEXT PRIMARY KEY,
@@ -155,7 +162,7 @@ export function migrate(db: DatabaseSync): void {
     | undefined;
   const version = row?.user_version ?? 0;
   if (version === SCHEMA_VERSION) return;
-  if (version !== 0) {
+  if (version !== 0 && version !== 1) {
     throw new StorageError(
       "SCHEMA",
       `Cannot open store: schema version ${version} is not ${SCHEMA_VERSION}`,
@@ -163,11 +170,36 @@ export function migrate(db: DatabaseSync): void {
   }
   db.exec("BEGIN IMMEDIATE");
   try {
-    db.exec(SCHEMA_V1);
+    if (version === 0) db.exec(SCHEMA_V1);
+    else recomputeDigest(db);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {
     if (db.isTransaction) db.exec("ROLLBACK");
     throw error;
   }
+}
+
+/**
+ * Version 1 → 2: the digest changed function, so it is computed again from
+ * the log, streaming (O(n) once, constant memory).
+ */
+function recomputeDigest(db: DatabaseSync): void {
+  const digest = RecordDigest.empty();
+  const rows = db.prepare(
+    "SELECT CAST(origin AS BLOB) AS origin, seq, clock, timestamp, op, data FROM records",
+  ).iterate() as Iterable<{
+    origin: Uint8Array;
+    seq: number;
+    clock: number;
+    timestamp: number;
+    op: string;
+    data: string;
+  }>;
+  for (const row of rows) {
+    digest.add(recordFromRow(columnText(row.origin), row), row.data);
+  }
+  db.prepare("UPDATE store_state SET digest = ? WHERE id = 1").run(
+    digest.hex(),
+  );
 }

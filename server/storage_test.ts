@@ -8,7 +8,7 @@ import {
   Store,
 } from "./storage.ts";
 import { DatabaseSync } from "node:sqlite";
-import { addHash, digestHex, recordHash } from "./storage_record.ts";
+import { RecordDigest } from "./storage_record.ts";
 import { configure, migrate, SCHEMA_VERSION } from "./storage_schema.ts";
 import { mulberry32 } from "@agora/shared/testing/prng";
 
@@ -213,6 +213,54 @@ Deno.test("append() keeps the first record of an id and ignores a different seco
     assert.deepEqual(store.users(), ["ana"]);
     assert.deepEqual(store.recordsAfter("s", 0, 10), [a]);
   });
+});
+
+Deno.test("append() stores a publish given twice in one batch once, the first", async () => {
+  await withStore((store) => {
+    const channel: ChatRecord = {
+      origin: "s",
+      seq: 1,
+      clock: 1,
+      timestamp: 1,
+      op: "channel",
+      data: { channel: "geral" },
+    };
+    const first: ChatRecord = {
+      origin: "s",
+      seq: 2,
+      clock: 2,
+      timestamp: 2,
+      op: "publish",
+      data: { user: "ana", channel: "geral", message: "first" },
+    };
+    const second: ChatRecord = {
+      ...first,
+      data: { ...first.data, message: "second" },
+    };
+    assert.deepEqual(store.append([channel, first, second, first]), [
+      channel,
+      first,
+    ]);
+    assert.equal(store.counts().messages, 1);
+    const history = store.channelHistory("geral", { limit: 10 });
+    assert.deepEqual(history.map((m) => m.message), ["first"]);
+  });
+});
+
+Deno.test("append() of one big batch equals appending record by record", async () => {
+  const records = cluster(31, 150); // runs of one origin longer than a statement's rows
+  const interleaved = records.map((_, i) =>
+    records[(i % 3) * 150 + Math.floor(i / 3)]
+  );
+  for (const batch of [records, interleaved]) {
+    await withStore(async (bulk) => {
+      assert.equal(bulk.append(batch).length, batch.length);
+      await withStore((single) => {
+        for (const record of batch) single.append([record]);
+        assert.deepEqual(snapshot(bulk), snapshot(single));
+      });
+    });
+  }
 });
 
 Deno.test("append() converges: shuffled, duplicated batches give identical state", async () => {
@@ -479,7 +527,7 @@ Deno.test("append() rejects a malformed batch without writing anything", async (
     );
     assert.equal(store.counts().records, 0);
     assert.deepEqual(store.vector(), {});
-    assert.equal(store.digest(), "0".repeat(64));
+    assert.equal(store.digest(), "0".repeat(32));
     assert.equal(store.integrityCheck(), "ok");
   });
 });
@@ -646,13 +694,13 @@ Deno.test("Store.open() restores records, state, clock, meta, digest and counts"
       assert.equal(reopened.getMeta("missing"), undefined);
       assert.equal(reopened.integrityCheck(), "ok");
       // Incremental digest equals a recomputation over the stored records.
-      let digest = 0n;
+      const digest = RecordDigest.empty();
       for (const origin of ORIGINS) {
         for (const r of reopened.recordsAfter(origin, 0, 5000)) {
-          digest = addHash(digest, recordHash(r));
+          digest.add(r);
         }
       }
-      assert.equal(reopened.digest(), digestHex(digest));
+      assert.equal(reopened.digest(), digest.hex());
     } finally {
       reopened.close();
     }
@@ -725,6 +773,42 @@ Deno.test("configure() and migrate() set WAL, synchronous FULL and the schema ve
     assertStorageError(() => migrate(db), "SCHEMA");
   } finally {
     db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Store.open() migrates a version 1 store: the digest is computed again from the log", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
+  try {
+    const store = Store.open(dir);
+    store.append(cluster(23, 40));
+    const expected = store.digest();
+    const path = store.path;
+    store.close();
+    // What a version 1 store looked like: a 256-bit SHA-256 sum.
+    const db = new DatabaseSync(path);
+    db.exec(
+      `UPDATE store_state SET digest = '${
+        "ab".repeat(32)
+      }'; PRAGMA user_version = 1`,
+    );
+    db.close();
+    const migrated = Store.open(dir);
+    try {
+      assert.equal(migrated.digest(), expected);
+      assert.equal(migrated.counts().records, 120);
+    } finally {
+      migrated.close();
+    }
+    const raw = new DatabaseSync(path);
+    try {
+      assert.deepEqual({ ...raw.prepare("PRAGMA user_version").get() }, {
+        user_version: SCHEMA_VERSION,
+      });
+    } finally {
+      raw.close();
+    }
+  } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -40,7 +40,7 @@
  * planner.step({ type: "peers", nowMs: 0, peers: ["server_1"] });
  * // → [{ type: "query_vector", to: "server_1" }]
  * planner.step({ type: "peer_vector", nowMs: 5, peer: "server_1", vector: { server_1: 2500 } });
- * // → [{ type: "fetch", fetchId: 1, to: "server_1", origin: "server_1", after: 0, limit: 1000 }]
+ * // → [{ type: "fetch", fetchId: 1, to: "server_1", origin: "server_1", after: 0, limit: 2000 }]
  * ```
  *
  * @module
@@ -61,7 +61,7 @@ export interface CatchupOptions {
   self: string;
   /** The local replica. */
   local: HeldSource;
-  /** Records per page (default and maximum: `SYNC_LIMIT_MAX`, 1000). */
+  /** Records per page (default and maximum: `SYNC_LIMIT_MAX`, 2000). */
   pageLimit?: number;
   /** Fetches in flight at most (default 4). */
   inFlightMax?: number;

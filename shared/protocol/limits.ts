@@ -17,7 +17,7 @@ export const HISTORY_LIMIT_MAX = 1000;
 export const SYNC_LIMIT_DEFAULT = 500;
 
 /** Largest `sync` page (records); larger requests are clamped. */
-export const SYNC_LIMIT_MAX = 1000;
+export const SYNC_LIMIT_MAX = 2000;
 
 /**
  * Largest request frame, in bytes. The largest legitimate request is a

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encode } from "@msgpack/msgpack";
 import { decodeEnvelope } from "./envelope.ts";
-import { MAX_REQUEST_BYTES, MAX_TEXT_BYTES } from "./limits.ts";
+import { MAX_REQUEST_BYTES, MAX_TEXT_BYTES, SYNC_LIMIT_MAX } from "./limits.ts";
 import {
   encodeRequest,
   parseReferenceRequest,
@@ -120,7 +120,7 @@ Deno.test("parseServerRequest() reads every server-to-server service", () => {
     {
       origin: "server_1",
       after: 10,
-      limit: 1000,
+      limit: SYNC_LIMIT_MAX,
     },
   );
   assert.deepEqual(parsedData("sync_state", {}), {});

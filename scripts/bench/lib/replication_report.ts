@@ -7,6 +7,7 @@
  */
 
 import { ELECTION_TIMINGS } from "@agora/shared/election";
+import { SYNC_LIMIT_MAX } from "@agora/shared/protocol";
 import type { CatchUpResult } from "./catch_up.ts";
 import { count, ms, table, verdict } from "./markdown.ts";
 import type { ReelectionTrial } from "./reelection.ts";
@@ -161,7 +162,9 @@ export function replicationReport(
       ms(catchUp.digestExtraMs)
     } ms after that (identical state); it counted ${
       count(catchUp.fetched)
-    } records fetched with \`sync\` (pages of at most 1,000 records, one page of an origin in flight at a time). CPU seconds from the launch to completion: ${
+    } records fetched with \`sync\` (pages of at most ${
+      SYNC_LIMIT_MAX.toLocaleString("en-US")
+    } records, one page of an origin in flight at a time). CPU seconds from the launch to completion: ${
       Object.entries(catchUp.cpuSeconds).map(([name, seconds]) =>
         `${name} ${seconds.toFixed(2)} s`
       ).join(", ")
