@@ -17,8 +17,10 @@
  *   (`peer_vector` with `{ [origin]: seq }`);
  * - `last` in each page reply.
  *
- * Fetching: at most one fetch per origin at a time (pages follow each
- * other), at most `inFlightMax` in total, `pageLimit` records per page.
+ * Fetching: at most `pagesPerOriginMax` consecutive pages of one origin in
+ * flight (default 2: the peer reads the next page while this server stores
+ * the current one), at most `inFlightMax` in total, `pageLimit` records per
+ * page; every origin gets its first page before any gets a second.
  * The peer holding the most of that origin is asked, the origin itself on
  * a tie. After a page (`page`, stepped once its records went through
  * `applyIncoming` and were persisted), the next page follows at once while
@@ -65,6 +67,8 @@ export interface CatchupOptions {
   pageLimit?: number;
   /** Fetches in flight at most (default 4). */
   inFlightMax?: number;
+  /** Pages of one origin in flight at most (default 2). */
+  pagesPerOriginMax?: number;
   /** A fetch without a reply for this long has failed (default 2 000). */
   fetchTimeoutMs?: number;
   /** Ask every live peer for its vector this often (default 5 000). */
@@ -130,6 +134,7 @@ export class CatchupPlanner {
   readonly #local: HeldSource;
   readonly #pageLimit: number;
   readonly #inFlightMax: number;
+  readonly #pagesPerOriginMax: number;
   readonly #fetchTimeoutMs: number;
   readonly #vectorPollIntervalMs: number;
   readonly #retryBackoffMs: number;
@@ -151,6 +156,7 @@ export class CatchupPlanner {
       SYNC_LIMIT_MAX,
     );
     this.#inFlightMax = Math.max(1, options.inFlightMax ?? 4);
+    this.#pagesPerOriginMax = Math.max(1, options.pagesPerOriginMax ?? 2);
     this.#fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
     this.#vectorPollIntervalMs = options.vectorPollIntervalMs ?? 5_000;
     this.#retryBackoffMs = options.retryBackoffMs ?? 1_000;
@@ -284,28 +290,39 @@ export class CatchupPlanner {
 
   #plan(nowMs: number): CatchupAction[] {
     const actions: CatchupAction[] = [];
-    const busy = new Set([...this.#fetches.values()].map((f) => f.origin));
-    for (const origin of this.#origins()) {
-      if (this.#fetches.size >= this.#inFlightMax) break;
-      if (busy.has(origin)) continue;
-      const after = this.#local.held(origin);
-      const peer = this.#bestPeer(nowMs, origin, after);
-      if (peer === undefined) continue;
-      const fetchId = this.#nextFetchId++;
-      this.#fetches.set(fetchId, {
-        peer,
-        origin,
-        after,
-        deadlineMs: nowMs + this.#fetchTimeoutMs,
-      });
-      actions.push({
-        type: "fetch",
-        fetchId,
-        to: peer,
-        origin,
-        after,
-        limit: this.#pageLimit,
-      });
+    const origins = this.#origins();
+    // Breadth first: round r gives an origin its (r + 1)-th page in flight.
+    for (let round = 0; round < this.#pagesPerOriginMax; round++) {
+      for (const origin of origins) {
+        if (this.#fetches.size >= this.#inFlightMax) return actions;
+        let pending = 0;
+        // A page ahead starts where the pages in flight end (if the peer
+        // lacks some seqs they overlap; applying is idempotent).
+        let after = this.#local.held(origin);
+        for (const fetch of this.#fetches.values()) {
+          if (fetch.origin !== origin) continue;
+          pending++;
+          after = Math.max(after, fetch.after + this.#pageLimit);
+        }
+        if (pending !== round) continue;
+        const peer = this.#bestPeer(nowMs, origin, after);
+        if (peer === undefined) continue;
+        const fetchId = this.#nextFetchId++;
+        this.#fetches.set(fetchId, {
+          peer,
+          origin,
+          after,
+          deadlineMs: nowMs + this.#fetchTimeoutMs,
+        });
+        actions.push({
+          type: "fetch",
+          fetchId,
+          to: peer,
+          origin,
+          after,
+          limit: this.#pageLimit,
+        });
+      }
     }
     return actions;
   }

@@ -76,7 +76,17 @@ Deno.test("CatchupPlanner: an empty server fetches every origin from the start, 
     },
   ]);
   held.s2 = 10;
-  deepStrictEqual(p.step({ type: "page", nowMs: 3, fetchId: 2, last: 10 }), []);
+  // s2 is complete; its slot goes to the page of s1 after the one in flight.
+  deepStrictEqual(p.step({ type: "page", nowMs: 3, fetchId: 2, last: 10 }), [
+    {
+      type: "fetch",
+      fetchId: 4,
+      to: "s1",
+      origin: "s1",
+      after: 200,
+      limit: 100,
+    },
+  ]);
   held.s1 = 200;
   p.step({ type: "page", nowMs: 4, fetchId: 3, last: 250 });
   held.s1 = 250;
@@ -86,6 +96,59 @@ Deno.test("CatchupPlanner: an empty server fetches every origin from the start, 
   );
   deepStrictEqual(p.lag(), []);
   equal(p.inFlight, 0);
+});
+
+Deno.test("CatchupPlanner: two pages of an origin are in flight, the second where the first ends", () => {
+  const { p, held } = planner({}, { inFlightMax: 4 });
+  p.step({ type: "peers", nowMs: 0, peers: ["s1"] });
+  const fetch = (fetchId: number, after: number) => ({
+    type: "fetch",
+    fetchId,
+    to: "s1",
+    origin: "s1",
+    after,
+    limit: 100,
+  });
+  deepStrictEqual(
+    p.step({ type: "peer_vector", nowMs: 1, peer: "s1", vector: { s1: 450 } }),
+    [fetch(1, 0), fetch(2, 100)],
+  );
+  held.s1 = 100;
+  deepStrictEqual(p.step({ type: "page", nowMs: 2, fetchId: 1, last: 450 }), [
+    fetch(3, 200),
+  ]);
+  held.s1 = 200;
+  deepStrictEqual(p.step({ type: "page", nowMs: 3, fetchId: 2, last: 450 }), [
+    fetch(4, 300),
+  ]);
+  // Nothing past what the peer holds: the last page is not doubled.
+  held.s1 = 300;
+  deepStrictEqual(p.step({ type: "page", nowMs: 4, fetchId: 3, last: 450 }), [
+    fetch(5, 400),
+  ]);
+  held.s1 = 400;
+  deepStrictEqual(
+    p.step({ type: "page", nowMs: 5, fetchId: 4, last: 450 }),
+    [],
+  );
+  held.s1 = 450;
+  deepStrictEqual(
+    p.step({ type: "page", nowMs: 6, fetchId: 5, last: 450 }),
+    [],
+  );
+  equal(p.inFlight, 0);
+});
+
+Deno.test("CatchupPlanner: pagesPerOriginMax 1 keeps one page of an origin in flight", () => {
+  const { p } = planner({}, { inFlightMax: 4, pagesPerOriginMax: 1 });
+  p.step({ type: "peers", nowMs: 0, peers: ["s1"] });
+  const actions = p.step({
+    type: "peer_vector",
+    nowMs: 1,
+    peer: "s1",
+    vector: { s1: 450 },
+  });
+  equal(actions.length, 1);
 });
 
 Deno.test("CatchupPlanner: the origin itself is preferred when it holds as much", () => {
