@@ -1,7 +1,8 @@
 /**
  * Group commit: the records of a whole batch (made by client requests, or
  * received from peers) are staged, then stored in one durable transaction
- * (one fsync), and only then published. A success reply may be sent once
+ * (one fsync; a batch of peers' records alone skips the fsync, see
+ * {@linkcode Committer.commit}), and only then published. A success reply may be sent once
  * {@linkcode Committer.commit} returned `ok`.
  *
  * What a commit publishes, in order: the chat publication of each new local
@@ -129,9 +130,15 @@ export class Committer {
         : local.length === 0
         ? replicated
         : [...replicated, ...local];
-      const inserted = all.length === 0
-        ? []
-        : store.append(all, { clock: this.#options.reservedClock() });
+      // Only what this server acknowledges must be on disk before the
+      // replies go out. Peers' records are held durably by their origin
+      // (and fetched again if a power loss takes them from here): a commit
+      // of those alone does not wait for the disk; the next local commit's
+      // fsync covers them too.
+      const inserted = all.length === 0 ? [] : store.append(all, {
+        clock: this.#options.reservedClock(),
+        durable: local.length > 0,
+      });
       this.#commits++;
       outcome = {
         ok: true,

@@ -185,7 +185,8 @@ export class Store {
    * write wins; replicas compare digests to notice). `options.clock` and
    * `options.meta` are written in the same transaction.
    *
-   * Cost: O(log n) per record plus one fsync per call.
+   * Cost: O(log n) per record plus one fsync per call (none with
+   * `durable: false`, see {@link AppendOptions.durable}).
    *
    * @throws {StorageError} `INVALID_RECORD`, `INVALID_ARGUMENT`, `CLOSED`;
    * SQLite errors (disk full, …) after rolling back.
@@ -228,6 +229,8 @@ export class Store {
     const insertedSeqs = new Map<string, Set<number>>();
     const digest = this.#digest.clone();
     const nextClock = Math.max(this.#clock, clock ?? 0);
+    const durable = options.durable ?? true;
+    if (!durable) this.#db.exec("PRAGMA synchronous = NORMAL");
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       for (let start = 0; start < batch.length;) {
@@ -289,6 +292,8 @@ export class Store {
     } catch (error) {
       if (this.#db.isTransaction) this.#db.exec("ROLLBACK");
       throw error;
+    } finally {
+      if (!durable) this.#db.exec("PRAGMA synchronous = FULL");
     }
     // Caches change only after COMMIT succeeded, so a failed batch leaves
     // them describing the disk.

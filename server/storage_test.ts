@@ -263,6 +263,30 @@ Deno.test("append() of one big batch equals appending record by record", async (
   }
 });
 
+Deno.test("append() with durable: false stores the batch like any other", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
+  try {
+    const records = cluster(3, 30);
+    const store = Store.open(dir);
+    assert.equal(
+      store.append(records.slice(0, 50), { durable: false }).length,
+      50,
+    );
+    assert.equal(store.append(records.slice(50)).length, records.length - 50);
+    const before = snapshot(store);
+    store.close();
+    const reopened = Store.open(dir);
+    try {
+      assert.deepEqual(snapshot(reopened), before);
+      assert.equal(reopened.integrityCheck(), "ok");
+    } finally {
+      reopened.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("append() converges: shuffled, duplicated batches give identical state", async () => {
   for (const seed of [7, 8, 9]) {
     const rand = mulberry32(seed);

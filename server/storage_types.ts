@@ -21,6 +21,16 @@ export interface AppendOptions {
   clock?: number;
   /** Key/value metadata to set (see `Store.setMeta` for limits). */
   meta?: Readonly<Record<string, string>>;
+  /**
+   * `false`: commit without waiting for the disk (SQLite `synchronous =
+   * NORMAL` for this transaction). The batch survives a crash of the
+   * process, and the next durable commit (or checkpoint) makes it survive a
+   * power loss too; a power loss before that loses it, never the store's
+   * consistency. For records other servers hold durably (replication),
+   * which catch-up fetches again if they are lost. Default `true`: the
+   * transaction is on disk when `append` returns.
+   */
+  durable?: boolean;
 }
 
 /** How much the store holds. */

@@ -10,7 +10,8 @@
  *    stored), polled back to back (see `lib/replication_lag.ts`);
  * 2. catch-up rate: server_3 is stopped, 100k messages are written to
  *    server_1 by 32 concurrent clients, server_3 is restarted and timed
- *    until its vector equals server_1's (then its digest);
+ *    until its vector equals server_1's (then its digest); three trials in
+ *    the same cluster, judged by the median;
  * 3. time to a new coordinator: the coordinator is killed (SIGKILL) and
  *    the survivors' `status` polled until they agree on a new one; several
  *    trials, each followed by a restart of the killed server.
@@ -23,7 +24,7 @@
 
 import { startLocalCluster } from "@agora/shared/client/testing";
 import { BenchClient, expectReply } from "./lib/bench_client.ts";
-import { measureCatchUp } from "./lib/catch_up.ts";
+import { measureCatchUpTrials } from "./lib/catch_up.ts";
 import { count, ms } from "./lib/markdown.ts";
 import { cpuPressureMs, cpuSeconds, loadAverage } from "./lib/procfs.ts";
 import { measureReelection } from "./lib/reelection.ts";
@@ -43,6 +44,8 @@ export interface ReplicationBenchOptions {
   catchUpMessages?: number;
   /** Concurrent writers of those. */
   catchUpClients?: number;
+  /** Catch-up trials (stop, write, restart), judged by their median. */
+  catchUpTrials?: number;
   /** Coordinator kills. */
   electionTrials?: number;
   /** Bytes of message text. */
@@ -58,6 +61,7 @@ export const REPLICATION_DEFAULTS: Readonly<
   lagSenders: 16,
   catchUpMessages: 100_000,
   catchUpClients: 32,
+  catchUpTrials: 3,
   electionTrials: 5,
   messageBytes: 100,
 };
@@ -116,25 +120,29 @@ export async function run(
       } ms (poll ${ms(lag.poll.p50Ms)} ms)`,
     );
 
-    const catchUp = await measureCatchUp({
-      cluster,
-      origin: first.name,
-      witness: second.name,
-      lagging: third.name,
-      user: USER,
-      channel: CHANNEL,
-      messages: o.catchUpMessages,
-      clients: o.catchUpClients,
-      messageBytes: o.messageBytes,
-    });
-    const catchUpLoad = loadAverage();
-    log(
-      `catch-up ${count(catchUp.missing)} records: server-side ${
-        ms(catchUp.serverCatchUpMs)
-      } ms (${count(catchUp.serverRecordsPerSecond)}/s), end to end ${
-        ms(catchUp.endToEndMs)
-      } ms`,
+    const catchUp = await measureCatchUpTrials(
+      {
+        cluster,
+        origin: first.name,
+        witness: second.name,
+        lagging: third.name,
+        user: USER,
+        channel: CHANNEL,
+        messages: o.catchUpMessages,
+        clients: o.catchUpClients,
+        messageBytes: o.messageBytes,
+      },
+      o.catchUpTrials,
+      (c, trial) =>
+        log(
+          `catch-up trial ${trial}/${o.catchUpTrials}, ${
+            count(c.missing)
+          } records: server-side ${ms(c.serverCatchUpMs)} ms (${
+            count(c.serverRecordsPerSecond)
+          }/s), end to end ${ms(c.endToEndMs)} ms`,
+        ),
     );
+    const catchUpLoad = loadAverage();
 
     const trials = await measureReelection({
       cluster,

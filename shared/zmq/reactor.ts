@@ -22,9 +22,16 @@
  * and a socket that did an operation while it had waiters in the other
  * direction is "dirty" and is served again before the reactor sleeps.
  *
- * Synchronous progress is budgeted: after {@linkcode BATCH_OPS} operations
- * without a macrotask boundary, operations are deferred to the next
- * `setImmediate`, so a flooded socket cannot starve timers or other sockets.
+ * Synchronous progress is budgeted: after {@linkcode BATCH_OPS} operations,
+ * or {@linkcode BATCH_MS} after the first one, without a macrotask boundary,
+ * operations are deferred to the next `setImmediate`, so a flooded socket
+ * cannot starve timers or other sockets. The time bound matters when the
+ * application does a lot of work per message: a server storing a 2000-record
+ * catch-up page per reply did a handful of operations a second, each reply
+ * already there when asked for, and ran for seconds on microtasks alone,
+ * never reaching a timer or the poll that would have seen its clients. A busy
+ * tick (one that served something and will run again) also tries every
+ * watched socket, since the poll that looks at their fds is not reached.
  *
  * @module
  */
@@ -43,6 +50,9 @@ import {
 
 /** Operations allowed between two macrotask boundaries. */
 export const BATCH_OPS = 256;
+
+/** Milliseconds of operations allowed between two macrotask boundaries, from the first. */
+export const BATCH_MS = 10;
 
 /** What the reactor needs from a socket. */
 export interface Watchable {
@@ -125,6 +135,8 @@ class Reactor {
   #pumpQueued = false;
   #tickQueued = false;
   #opsLeft = BATCH_OPS;
+  /** When the first operation of this budget was taken; -1 before it. */
+  #budgetStartMs = -1;
   /** Parked polls to issue before trying a synchronous wait again (grows after misses). */
   #skipSyncWaits = 1;
   #missStreak = 0;
@@ -135,13 +147,31 @@ class Reactor {
   #lastSyncWaitMs = 0;
   #tickerCheck: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  /** Takes one operation from the budget; false means "defer to the next macrotask". */
-  take(): boolean {
-    if (this.#opsLeft > 0) {
-      this.#opsLeft--;
-      return true;
+  /**
+   * Takes one operation from the budget; false means "defer to the next
+   * macrotask". `receiving`: whether the time bound applies (receives).
+   */
+  take(receiving = true): boolean {
+    if (this.#opsLeft <= 0) return false;
+    // Only receives are held to the time bound: a receive feeds the
+    // application more work, while deferring a send (a request the peer
+    // could be working on meanwhile) would only delay it.
+    if (receiving) {
+      const nowMs = performance.now();
+      if (this.#budgetStartMs < 0) this.#budgetStartMs = nowMs;
+      else if (nowMs - this.#budgetStartMs > BATCH_MS) {
+        this.#opsLeft = 0;
+        return false;
+      }
     }
-    return false;
+    this.#opsLeft--;
+    return true;
+  }
+
+  /** A macrotask boundary was crossed: the budget starts again. */
+  #refill(): void {
+    this.#opsLeft = BATCH_OPS;
+    this.#budgetStartMs = -1;
   }
 
   /** The socket queued a waiter after EAGAIN: watch its fd. */
@@ -216,13 +246,16 @@ class Reactor {
    */
   #tick(): void {
     this.#tickQueued = false;
-    this.#opsLeft = BATCH_OPS;
+    this.#refill();
     this.#lastTickMs = performance.now();
     this.#inlineWaits = 0;
     const servedDeferred = this.#serveAll(this.#deferred);
     const servedDirty = this.#serveAll(this.#dirty);
     if (!this.#settle()) return;
     if (servedDeferred || servedDirty || this.#deferred.size > 0) {
+      // The poll is not reached while this goes on: try the quiet sockets
+      // (operations are level-triggered), or their messages would wait.
+      this.#serveAll(new Set(this.#watched));
       this.#queueTick();
     } else this.#wait();
   }
@@ -373,6 +406,8 @@ class Reactor {
     const parkedAtMs = performance.now();
     pollAsync(fds, count).then(() => {
       this.#parked = null;
+      // An async op's completion runs from the event loop: a boundary.
+      this.#refill();
       // A socket (not our own wake) answered quickly: traffic is brisk again.
       const signalled = this.#dispatch(view, sockets);
       if (signalled && (performance.now() - parkedAtMs) * 1000 < syncWaitUs) {

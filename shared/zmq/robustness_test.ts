@@ -84,6 +84,49 @@ Deno.test("a timer keeps firing while a socket is flooded", async () => {
   }
 });
 
+Deno.test("slow work per message yields to timers and to other sockets", async () => {
+  // Each message costs the application 4 ms: a handful of operations a
+  // second, far below the operation budget, each message already there
+  // when asked for. Only the time bound makes the loop yield.
+  const total = 60;
+  const workMs = 4;
+  const a = new Pair();
+  await a.bind("inproc://slow-work");
+  const b = new Pair();
+  b.connect("inproc://slow-work");
+  const c = new Pair();
+  await c.bind("inproc://slow-work-other");
+  const d = new Pair();
+  d.connect("inproc://slow-work-other");
+  for (let i = 0; i < total; i++) await a.send("x");
+  let processed = 0;
+  let timerAt = -1;
+  let otherAt = -1;
+  const timer = setTimeout(() => timerAt = processed, 1);
+  const other = c.receive().then(() => otherAt = processed);
+  try {
+    await d.send("hello");
+    for await (const _ of b) {
+      const until = performance.now() + workMs;
+      while (performance.now() < until) {
+        // The application's synchronous work.
+      }
+      if (++processed === total) break;
+    }
+    await other;
+    // Without the time bound both would wait for all 60 messages (240 ms).
+    assertEquals(
+      timerAt >= 0 && timerAt < total / 2,
+      true,
+      `timer at ${timerAt}`,
+    );
+    assertEquals(otherAt < total / 2, true, `other socket at ${otherAt}`);
+  } finally {
+    clearTimeout(timer);
+    for (const socket of [a, b, c, d]) socket.close();
+  }
+});
+
 Deno.test("a timer keeps firing while a TCP subscriber is flooded", async () => {
   const pub = new Publisher({ sendHighWaterMark: 0 });
   await pub.bind("tcp://127.0.0.1:*");

@@ -124,7 +124,7 @@ export class SocketCore implements Watchable, Closable {
       return Promise.reject(closedError(`send on the ${this.label}`));
     }
     let tried = false;
-    if (this.#senders.length === 0 && reactor.take()) {
+    if (this.#senders.length === 0 && reactor.take(false)) {
       tried = true;
       let sent: boolean;
       try {
@@ -268,7 +268,7 @@ export class SocketCore implements Watchable, Closable {
         progressed = true;
       }
       while (this.#senders.length > 0) {
-        if (!reactor.take()) return reactor.defer(this);
+        if (!reactor.take(false)) return reactor.defer(this);
         const waiter = this.#senders[0];
         let sent: boolean;
         try {

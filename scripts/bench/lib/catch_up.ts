@@ -7,6 +7,8 @@
  * sockets bound) to its \`caught_up\` event (no fetch left in flight); and
  * end to end, from the launch of the process to the poll that showed it
  * complete (process start-up included, late by at most one poll).
+ * {@linkcode measureCatchUpTrials} repeats that scenario in the same
+ * cluster, since one sample on a shared machine is too noisy to judge.
  *
  * @module
  */
@@ -191,6 +193,28 @@ export async function measureCatchUp(
     witness.close();
     lagging.close();
   }
+}
+
+/**
+ * Runs {@linkcode measureCatchUp} `trials` times back to back in the same
+ * cluster (each trial leaves the lagging server caught up, ready for the
+ * next), calling `onTrial` after each; returns the results in order.
+ */
+export async function measureCatchUpTrials(
+  options: CatchUpOptions,
+  trials: number,
+  onTrial?: (result: CatchUpResult, trial: number) => void,
+): Promise<CatchUpResult[]> {
+  if (!Number.isInteger(trials) || trials < 1) {
+    throw new RangeError(`trials must be a positive integer, not ${trials}`);
+  }
+  const results: CatchUpResult[] = [];
+  for (let trial = 1; trial <= trials; trial++) {
+    const result = await measureCatchUp(options);
+    results.push(result);
+    onTrial?.(result, trial);
+  }
+  return results;
 }
 
 /** Writes the messages with concurrent clients; throws if any failed. */
