@@ -57,6 +57,9 @@ export interface HeldSource {
   held(origin: string): number;
 }
 
+/** Pages of one origin in flight by default (see {@link CatchupOptions}). */
+export const PAGES_PER_ORIGIN_DEFAULT = 2;
+
 /** Configuration of {@link CatchupPlanner}; times in ms. */
 export interface CatchupOptions {
   /** This server's name (never asked for records). */
@@ -67,7 +70,7 @@ export interface CatchupOptions {
   pageLimit?: number;
   /** Fetches in flight at most (default 4). */
   inFlightMax?: number;
-  /** Pages of one origin in flight at most (default 2). */
+  /** Pages of one origin in flight at most (default {@link PAGES_PER_ORIGIN_DEFAULT}, 2). */
   pagesPerOriginMax?: number;
   /** A fetch without a reply for this long has failed (default 2 000). */
   fetchTimeoutMs?: number;
@@ -156,7 +159,10 @@ export class CatchupPlanner {
       SYNC_LIMIT_MAX,
     );
     this.#inFlightMax = Math.max(1, options.inFlightMax ?? 4);
-    this.#pagesPerOriginMax = Math.max(1, options.pagesPerOriginMax ?? 2);
+    this.#pagesPerOriginMax = Math.max(
+      1,
+      options.pagesPerOriginMax ?? PAGES_PER_ORIGIN_DEFAULT,
+    );
     this.#fetchTimeoutMs = options.fetchTimeoutMs ?? 2_000;
     this.#vectorPollIntervalMs = options.vectorPollIntervalMs ?? 5_000;
     this.#retryBackoffMs = options.retryBackoffMs ?? 1_000;

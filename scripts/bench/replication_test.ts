@@ -74,7 +74,7 @@ Deno.test({
     assert.match(section, /Where the time goes \(trial \d, the median of 2\)/);
     assert.match(
       section,
-      /pages of at most 2,000 records .* up to two consecutive pages/,
+      /pages of at most 2,000 records .* up to 2 consecutive pages/,
     );
     assert.match(
       section,

@@ -8,6 +8,7 @@
 
 import { ELECTION_TIMINGS } from "@agora/shared/election";
 import { SYNC_LIMIT_MAX } from "@agora/shared/protocol";
+import { PAGES_PER_ORIGIN_DEFAULT } from "@agora/shared/replication_catchup";
 import type { CatchUpResult } from "./catch_up.ts";
 import { count, ms, table, verdict } from "./markdown.ts";
 import type { ReelectionTrial } from "./reelection.ts";
@@ -181,7 +182,7 @@ export function replicationReport(
       count(o.catchUpMessages)
     } messages were written to server_1 by ${o.catchUpClients} concurrent REQ clients (durable publishes with one live replica: "writes/s while down") and the benchmark waited until server_2 held them all. server_3 was then restarted, missing those server_1 records. Server-side, from its log's \`listening\` (store open, sockets bound) to its \`caught_up\` event (no fetch left in flight); end to end, from the process launch to the \`status\` poll (every 10 ms) showing its vector equal to server_1's, process start-up included ("first status": launch → its first \`status\` answer); "digest +" is how much later its digest equalled server_1's (identical state). "fetched" is its own count of records fetched with \`sync\`: pages of at most ${
       SYNC_LIMIT_MAX.toLocaleString("en-US")
-    } records (\`SYNC_LIMIT_MAX\`), up to two consecutive pages of one origin in flight (\`pagesPerOriginMax\`, default 2, in \`shared/replication_catchup.ts\`: the peer reads the next page while server_3 stores the current one). CPU seconds are from the launch to completion; server_3's include its start-up. The trials run back to back in the same cluster, so each starts from a store holding the previous trials' messages; the target is judged by the median trial's server-side rate (**bold**). Load after the trials: ${m.catchUpLoad}.`,
+    } records (\`SYNC_LIMIT_MAX\`), up to ${PAGES_PER_ORIGIN_DEFAULT} consecutive pages of one origin in flight (\`pagesPerOriginMax\`, default ${PAGES_PER_ORIGIN_DEFAULT}, in \`shared/replication_catchup.ts\`: the peer reads the next page while server_3 stores the current one). CPU seconds are from the launch to completion; server_3's include its start-up. The trials run back to back in the same cluster, so each starts from a store holding the previous trials' messages; the target is judged by the median trial's server-side rate (**bold**). Load after the trials: ${m.catchUpLoad}.`,
     "",
     catchUpAnalysis(median, medianIndex + 1, catchUp.length),
     "",
