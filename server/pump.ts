@@ -150,8 +150,6 @@ const FAILABLE: ReadonlySet<string> = new Set([
 export const GATHER_MS_DEFAULT = 1;
 /** Gather only with at least this many active clients. */
 const GATHER_MIN_GROUP = 4;
-/** A client is active if it sent a request within this many ms. */
-export const GATHER_ACTIVE_MS = 50;
 const CLIENT_ON_PEER_SOCKET =
   "This is the cluster's peer socket: it serves only server-to-server services.";
 const STORE_FAILED =
@@ -165,7 +163,10 @@ export class Pump {
   readonly #tasks: (() => void)[] = [];
   readonly #gatherMs: number;
   /** Routing id → when it last sent a request (performance.now ms). */
-  readonly #clients = new Map<string, number>();
+  /** Routing ids of the clients the last turn answered (see `#gather`). */
+  #expected = new Set<string>();
+  /** Routing ids answered so far in this turn. */
+  #answering = new Set<string>();
   #entries: Entry[] = [];
   #wake: (() => void) | undefined;
   #stopping = false;
@@ -274,19 +275,27 @@ export class Pump {
    * turn comes back a moment later, one by one; committing the first
    * arrivals at once would split the clients into several groups that
    * take turns, one fsync each. So a turn waits up to `gatherMs` until the
-   * clients active in the last {@linkcode GATHER_ACTIVE_MS} (by routing id)
-   * are all there. A lone client, or a batch that already holds them all,
-   * never waits.
+   * clients the last turn answered (by routing id) are all back. It never
+   * waits after a turn that answered fewer than `GATHER_MIN_GROUP`
+   * clients: at a steady moderate rate from independent senders the next
+   * request is a millisecond away, and waiting for it only adds latency
+   * (measured at 1,000 publishes/s: delivery p50 4.4 ms when a turn waited
+   * for every client active in the last 50 ms, 2 ms without waiting).
    */
   async #gather(requests: Inbox, batch: Uint8Array[][]): Promise<void> {
-    if (batch.length === 0) return;
-    const nowMs = performance.now();
-    this.#noteClients(batch, nowMs);
-    const active = this.#activeClients(nowMs);
-    const target = Math.min(this.#batchMax, active);
-    if (active < GATHER_MIN_GROUP || batch.length >= target) return;
-    const deadlineMs = nowMs + this.#gatherMs;
-    while (batch.length < target && !this.#stopping) {
+    if (batch.length === 0 || this.#expected.size < GATHER_MIN_GROUP) return;
+    const missing = new Set(this.#expected);
+    const arrived = (frames: readonly Uint8Array[][]) => {
+      for (const request of frames) {
+        // A ROUTER routing id is at most 255 bytes; latin1 keeps it exact.
+        if (request.length >= 2) missing.delete(latin1(request[0]));
+      }
+    };
+    arrived(batch);
+    const deadlineMs = performance.now() + this.#gatherMs;
+    while (
+      missing.size > 0 && batch.length < this.#batchMax && !this.#stopping
+    ) {
       const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) break;
       requests.arm();
@@ -300,27 +309,9 @@ export class Pump {
         this.#wake = undefined;
       }
       const more = await requests.take(this.#batchMax - batch.length);
-      this.#noteClients(more, performance.now());
+      arrived(more);
       batch.push(...more);
     }
-  }
-
-  #noteClients(batch: readonly Uint8Array[][], nowMs: number): void {
-    for (const frames of batch) {
-      if (frames.length < 2) continue;
-      // A ROUTER routing id is at most 255 bytes; latin1 keeps it exact.
-      this.#clients.set(latin1(frames[0]), nowMs);
-    }
-  }
-
-  /** Clients seen within the window; forgets older ones (bounded map). */
-  #activeClients(nowMs: number): number {
-    let active = 0;
-    for (const [id, seenMs] of this.#clients) {
-      if (nowMs - seenMs > GATHER_ACTIVE_MS) this.#clients.delete(id);
-      else active++;
-    }
-    return active;
   }
 
   #turn(
@@ -330,6 +321,7 @@ export class Pump {
     peerBatch: Uint8Array[][] = [],
   ): void {
     this.#stats.turns++;
+    this.#answering = new Set();
     for (const frames of received) {
       try {
         this.#o.onPublication(frames);
@@ -353,6 +345,7 @@ export class Pump {
     }
     for (const frames of batch) this.#request(frames, router, false);
     this.#flush();
+    this.#expected = this.#answering;
   }
 
   #request(frames: Uint8Array[], router: Router, peersOnly: boolean): void {
@@ -486,6 +479,9 @@ export class Pump {
       }
     }
     for (const entry of entries) {
+      if (entry.router === this.#o.router && entry.envelope.length > 0) {
+        this.#answering.add(latin1(entry.envelope[0]));
+      }
       const reply = !stored && entry.wrote && FAILABLE.has(entry.service)
         ? failureReply(entry.service as FailableService, STORE_FAILED)
         : entry.reply;

@@ -83,6 +83,7 @@ async function setup(options: { failAppends?: () => boolean } = {}) {
   return {
     store,
     published,
+    endpoint,
     get appends() {
       return appends;
     },
@@ -189,6 +190,49 @@ Deno.test("a failed commit acknowledges nothing and the loop goes on", async () 
     assert.equal(retry[2].id, "s1:4");
     assert.deepEqual(p.store.vector(), { s1: 4 });
   } finally {
+    await p.close();
+  }
+});
+
+Deno.test("clients looping on their replies share commits: one per round of them", async () => {
+  const p = await setup();
+  const clients = Array.from({ length: 8 }, () => {
+    const dealer = new Dealer({ linger: 0, receiveTimeout: 5000 });
+    dealer.connect(p.endpoint);
+    return dealer;
+  });
+  const rounds = 40;
+  try {
+    await p.send([["login", { user: "ana" }], ["channel", {
+      channel: "geral",
+    }]]);
+    const before = p.appends;
+    await Promise.all(clients.map(async (dealer, i) => {
+      for (let round = 0; round < rounds; round++) {
+        await dealer.send([
+          new Uint8Array(0),
+          encodeRequest("publish", {
+            user: "ana",
+            channel: "geral",
+            message: `${i}:${round}`,
+          }, { timestamp: 1, clock: 1 }),
+        ]);
+        const [, frame] = await dealer.receive();
+        assert.equal(decodeReply(frame).data.status, "OK");
+      }
+    }));
+    const commits = p.appends - before;
+    const publishes = clients.length * rounds;
+    assert.equal(p.store.counts().messages, publishes);
+    // A round of the eight is one batch and one commit (here the clients
+    // answer within the same turn of the event loop; over TCP the gathering
+    // window keeps them together, see `Pump.#gather`).
+    assert.ok(
+      commits <= publishes / 3,
+      `${commits} commits for ${publishes} publishes from 8 looping clients`,
+    );
+  } finally {
+    for (const dealer of clients) dealer.close();
     await p.close();
   }
 });
