@@ -2,8 +2,8 @@
  * Group commit: the records of a whole batch (made by client requests, or
  * received from peers) are staged, then stored in one durable transaction
  * (one fsync; a batch of peers' records alone skips the fsync, see
- * {@linkcode Committer.commit}), and only then published. A success reply may be sent once
- * {@linkcode Committer.commit} returned `ok`.
+ * {@linkcode Committer.commit}), and only then published. A success reply
+ * may be sent once {@linkcode Committer.commit} returned `ok`.
  *
  * What a commit publishes, in order: the chat publication of each new local
  * `publish` (topic `<channel>`) and `message` (topic `<dst>`) record, then

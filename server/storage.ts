@@ -465,8 +465,8 @@ export class Store {
   /**
    * A digest of the whole state ({@link RecordDigest}): the sum modulo
    * 2^128 of the MurmurHash3 of every record's canonical JSON, as 32 hex
-   * digits. Equal record sets give
-   * equal digests whatever the order they arrived in; the state is a pure
+   * digits. Equal record sets give equal digests whatever the order they
+   * arrived in; the state is a pure
    * function of the record set, so equal digests mean equal state (barring
    * deliberate collisions — records are authenticated elsewhere). Updated
    * with each batch, O(1) to read.
