@@ -24,7 +24,7 @@
 
 import { compareCodePoints } from "@agora/shared/order";
 import type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
-import type { ChatRecord } from "@agora/shared/record";
+import { type ChatRecord, recordId } from "@agora/shared/record";
 import type { ChatView, PageOptions } from "./handlers.ts";
 import type { Store } from "./storage.ts";
 
@@ -40,6 +40,8 @@ export class BatchView implements ChatView {
   readonly #users = new Set<string>();
   readonly #channels = new Set<string>();
   readonly #subscriptions = new Set<string>();
+  /** Posts of the batch by author and request key (`requestKey`). */
+  readonly #requests = new Map<string, string>();
   #pending = 0;
 
   /** Reads `store`; remembers at most `knownMax` names of each kind. */
@@ -69,6 +71,20 @@ export class BatchView implements ChatView {
             subscriptionKey(record.data.user, record.data.channel),
           );
           break;
+        case "publish":
+        case "message": {
+          const { request_id } = record.data;
+          if (request_id === undefined) break;
+          const author = record.op === "publish"
+            ? record.data.user
+            : record.data.src;
+          const key = requestKey(author, request_id);
+          // The first one wins, as in the store.
+          if (!this.#requests.has(key)) {
+            this.#requests.set(key, recordId(record));
+          }
+          break;
+        }
         default:
           break;
       }
@@ -83,6 +99,13 @@ export class BatchView implements ChatView {
     this.#users.clear();
     this.#channels.clear();
     this.#subscriptions.clear();
+    this.#requests.clear();
+  }
+
+  /** The post `user` sent with `requestId`, in the store or the batch. */
+  requestPost(user: string, requestId: string): string | undefined {
+    return this.#store.requestPost(user, requestId) ??
+      this.#requests.get(requestKey(user, requestId));
   }
 
   /** Whether the user exists in the store or the batch. */
@@ -146,4 +169,9 @@ function merged(stored: string[], pending: ReadonlySet<string>): string[] {
   const all = new Set(stored);
   for (const name of pending) all.add(name);
   return [...all].sort(compareCodePoints);
+}
+
+function requestKey(user: string, requestId: string): string {
+  // A request id has no NUL (the parser allows [A-Za-z0-9._:-] only).
+  return `${requestId}\u0000${user}`;
 }

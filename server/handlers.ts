@@ -70,6 +70,8 @@ export interface ChatView {
     user2: string,
     page: PageOptions,
   ): PrivateMessage[];
+  /** The id of the post `user` sent with the key `requestId`, if any. */
+  requestPost(user: string, requestId: string): string | undefined;
 }
 
 /**
@@ -226,10 +228,12 @@ function createChannel(
 }
 
 function publish(
-  data: { user: string; channel: string; message: string },
+  data: RecordData["publish"],
   view: ChatView,
   make: RecordFactory,
 ): Handled {
+  const retried = retriedPost("publish", data.user, data.request_id, view);
+  if (retried) return retried;
   if (!view.hasChannel(data.channel)) {
     return read(
       failureReply("publish", `The channel "${data.channel}" does not exist.`),
@@ -247,15 +251,18 @@ function publish(
     user: data.user,
     channel: data.channel,
     message: data.message,
+    ...(data.request_id === undefined ? {} : { request_id: data.request_id }),
   });
   return { reply: sent("publish", record), records: [record] };
 }
 
 function privateMessage(
-  data: { src: string; dst: string; message: string },
+  data: RecordData["message"],
   view: ChatView,
   make: RecordFactory,
 ): Handled {
+  const retried = retriedPost("message", data.src, data.request_id, view);
+  if (retried) return retried;
   if (!view.hasUser(data.src)) {
     return read(
       failureReply(
@@ -273,8 +280,26 @@ function privateMessage(
     src: data.src,
     dst: data.dst,
     message: data.message,
+    ...(data.request_id === undefined ? {} : { request_id: data.request_id }),
   });
   return { reply: sent("message", record), records: [record] };
+}
+
+/**
+ * A post whose author already sent one with this `request_id` (a client
+ * retrying after a lost reply, maybe on another server once the first
+ * reached it) is answered with the stored post's id, and not stored again.
+ */
+function retriedPost(
+  service: "publish" | "message",
+  author: string,
+  requestId: string | undefined,
+  view: ChatView,
+): Handled | undefined {
+  if (requestId === undefined) return undefined;
+  const id = view.requestPost(author, requestId);
+  if (id === undefined) return undefined;
+  return read({ service, data: { status: "OK", id } } as Reply);
 }
 
 /** `{status: "OK", id}`: `id` is our extension. */

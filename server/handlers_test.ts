@@ -98,6 +98,56 @@ Deno.test("a user created earlier in the batch can publish later in it", async (
   }
 });
 
+Deno.test("a post retried with its request_id is answered with the stored one, in the batch and after", async () => {
+  const s = await setup();
+  try {
+    s.run({ service: "login", data: { user: "ana" } });
+    s.run({ service: "login", data: { user: "bia" } });
+    s.run({ service: "channel", data: { channel: "geral" } });
+    const post = {
+      service: "publish" as const,
+      data: { user: "ana", channel: "geral", message: "oi", request_id: "k1" },
+    };
+    const first = s.run(post);
+    const idOf = (r: { reply: { data: unknown } }) =>
+      (r.reply.data as { id: string }).id;
+    assert.equal(idOf(first), "s1:6");
+    // Retried in the same batch, then after the commit: one post.
+    const again = s.run(post);
+    assert.equal(statusOf(again), "OK");
+    assert.equal(idOf(again), "s1:6");
+    assert.deepEqual(again.records, []);
+    s.commit();
+    const later = s.run(post);
+    assert.equal(idOf(later), "s1:6");
+    assert.deepEqual(later.records, []);
+    // The key is per author and per post: another author, another key.
+    const other = s.run({
+      service: "publish",
+      data: { user: "bia", channel: "geral", message: "oi", request_id: "k1" },
+    });
+    assert.equal(idOf(other), "s1:7");
+    const pm = {
+      service: "message" as const,
+      data: { src: "ana", dst: "bia", message: "psst", request_id: "k2" },
+    };
+    assert.equal(idOf(s.run(pm)), "s1:8");
+    s.commit();
+    assert.equal(idOf(s.run(pm)), "s1:8");
+    assert.equal(s.store.counts().messages, 2);
+    assert.equal(s.store.counts().privateMessages, 1);
+    // Without a key every post is new (course clients).
+    const plain = {
+      service: "publish" as const,
+      data: { user: "ana", channel: "geral", message: "oi" },
+    };
+    assert.equal(idOf(s.run(plain)), "s1:9");
+    assert.equal(idOf(s.run(plain)), "s1:10");
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("channel: exists, taken by a user; login: taken by a channel", async () => {
   const s = await setup();
   try {

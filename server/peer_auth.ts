@@ -10,8 +10,9 @@
  *   array of its records, each as
  *   `[origin, seq, clock, timestamp, op, [data values in the op's order]]`
  *   (`user`: user; `login`: user; `channel`: channel, then user when given;
- *   `subscribe`: user, channel; `publish`: user, channel, message;
- *   `message`: src, dst, message);
+ *   `subscribe`: user, channel; `publish`: user, channel, message, then
+ *   request_id when given; `message`: src, dst, message, then request_id
+ *   when given);
  * - a request: `"agora/request/v1\n"` followed by the JSON array
  *   `[service, timestamp, clock, ...fields]`, the fields per service being
  *   `clock_adjust`: adjust, name, round (`null` when absent); `sync`:
@@ -54,9 +55,15 @@ function recordTuple(record: ChatRecord): unknown[] {
       break;
     case "publish":
       data = [record.data.user, record.data.channel, record.data.message];
+      if (record.data.request_id !== undefined) {
+        data.push(record.data.request_id);
+      }
       break;
     case "message":
       data = [record.data.src, record.data.dst, record.data.message];
+      if (record.data.request_id !== undefined) {
+        data.push(record.data.request_id);
+      }
       break;
     default: {
       const never: never = record;

@@ -86,3 +86,23 @@ Deno.test("request MAC: service, stamp and fields; freshness bounded", () => {
     /not valid/,
   );
 });
+
+Deno.test("replication MAC covers a post's request_id, appended when given", () => {
+  const auth = new PeerAuth("k");
+  const post: ChatRecord = {
+    origin: "s1",
+    seq: 3,
+    clock: 7,
+    timestamp: 3,
+    op: "publish",
+    data: { user: "ana", channel: "geral", message: "oi", request_id: "r1" },
+  };
+  const text = "agora/replicate/v1\n" + JSON.stringify([
+    ["s1", 3, 7, 3, "publish", ["ana", "geral", "oi", "r1"]],
+  ]);
+  const expected = createHmac("sha256", "k").update(text).digest("hex");
+  assert.equal(auth.replication([post]), expected);
+  const changed = structuredClone(post);
+  (changed.data as { request_id: string }).request_id = "r2";
+  assert.ok(!auth.verifyReplication([changed], expected));
+});

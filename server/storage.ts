@@ -263,6 +263,20 @@ export class Store {
             delta.records++;
             if (record.op === "publish") published.push(record);
             else this.#materialize(record, delta);
+            if (
+              (record.op === "publish" || record.op === "message") &&
+              record.data.request_id !== undefined
+            ) {
+              const author = record.op === "publish"
+                ? record.data.user
+                : record.data.src;
+              this.#s.insertRequest.run(
+                author,
+                record.data.request_id,
+                record.origin,
+                record.seq,
+              );
+            }
             inserted.push(record);
             digest.add(record, jsons[i - start]);
             state.maxSeq = Math.max(state.maxSeq, record.seq);
@@ -474,6 +488,20 @@ export class Store {
   digest(): string {
     this.#assertOpen("read the digest");
     return this.#digest.hex();
+  }
+
+  /**
+   * The id (`origin:seq`) of the post (`publish` or `message`) that `user`
+   * sent with the key `requestId`, if one is stored. O(log n).
+   */
+  requestPost(user: string, requestId: string): string | undefined {
+    this.#assertOpen("find a request");
+    const row = this.#s.requestPost.get(user, requestId) as
+      | { origin: Uint8Array | string; seq: number }
+      | undefined;
+    return row === undefined
+      ? undefined
+      : `${columnText(row.origin)}:${row.seq}`;
   }
 
   /** The persisted Lamport clock (0 for a new store). */

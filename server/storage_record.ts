@@ -61,6 +61,13 @@ export function canonicalRecord(input: unknown): ChatRecord {
   if (op === "channel" && data.user !== undefined && data.user !== null) {
     canonicalData.user = text(data.user, "data.user", input);
   }
+  // The client's key for a post (extension), likewise optional.
+  if (
+    (op === "publish" || op === "message") &&
+    data.request_id !== undefined && data.request_id !== null
+  ) {
+    canonicalData.request_id = text(data.request_id, "data.request_id", input);
+  }
   return {
     origin: originText,
     seq: seq as number,

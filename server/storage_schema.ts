@@ -19,8 +19,24 @@ import { columnText, recordFromRow } from "./storage_rows.ts";
 /**
  * Schema version kept in `PRAGMA user_version`; bump it with a migration.
  * 2: the digest is 128-bit MurmurHash3 (it was 256-bit SHA-256 in 1).
+ * 3: `requests`, the clients' keys for posts (`request_id`).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+
+/**
+ * Which post a client's key names, per author (`publish` user, `message`
+ * src): a retried post is answered with the one stored. The first stored
+ * on this replica wins.
+ */
+const SCHEMA_REQUESTS = `
+CREATE TABLE requests (
+  user TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (user, request_id)
+) WITHOUT ROWID;
+`;
 
 const SCHEMA_V1 = `
 CREATE TABLE records (
@@ -162,16 +178,18 @@ export function migrate(db: DatabaseSync): void {
     | undefined;
   const version = row?.user_version ?? 0;
   if (version === SCHEMA_VERSION) return;
-  if (version !== 0 && version !== 1) {
+  if (version < 0 || version > SCHEMA_VERSION) {
     throw new StorageError(
       "SCHEMA",
-      `Cannot open store: schema version ${version} is not ${SCHEMA_VERSION}`,
+      `Cannot open store: schema version ${version} is not one this server reads (0 to ${SCHEMA_VERSION})`,
     );
   }
   db.exec("BEGIN IMMEDIATE");
   try {
     if (version === 0) db.exec(SCHEMA_V1);
-    else recomputeDigest(db);
+    // Stores before version 3 hold no request keys: nothing to fill in.
+    if (version < 3) db.exec(SCHEMA_REQUESTS);
+    if (version === 1) recomputeDigest(db);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     db.exec("COMMIT");
   } catch (error) {

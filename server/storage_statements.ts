@@ -48,6 +48,14 @@ export function prepareStatements(db: DatabaseSync) {
       4,
       "ON CONFLICT DO NOTHING",
     ),
+    insertRequest: p(
+      `INSERT INTO requests (user, request_id, origin, seq) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+    ),
+    requestPost: p(
+      `SELECT CAST(origin AS BLOB) AS origin, seq FROM requests
+       WHERE user = ? AND request_id = ?`,
+    ),
     hasRecord: p("SELECT 1 AS x FROM records WHERE origin = ? AND seq = ?"),
     recordClock: p("SELECT clock FROM records WHERE origin = ? AND seq = ?"),
     recordsAfter: p(

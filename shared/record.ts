@@ -28,10 +28,19 @@ export interface RecordData {
   channel: { channel: string; user?: string };
   /** A user follows a channel. */
   subscribe: { user: string; channel: string };
-  /** A message was posted to a channel. */
-  publish: { user: string; channel: string; message: string };
-  /** A private message. */
-  message: { src: string; dst: string; message: string };
+  /**
+   * A message was posted to a channel. `request_id`: the client's key for
+   * this post (extension), the same on every retry, so a retried post is
+   * stored once.
+   */
+  publish: {
+    user: string;
+    channel: string;
+    message: string;
+    request_id?: string;
+  };
+  /** A private message (`request_id` as for `publish`). */
+  message: { src: string; dst: string; message: string; request_id?: string };
 }
 
 /** One replicated state change, tagged by `op`. */

@@ -232,7 +232,13 @@ export class AgoraClient {
     );
   }
 
-  /** Publishes `message` in `channel` as `user`; resolves once stored. */
+  /**
+   * Publishes `message` in `channel` as `user`; resolves once stored. The
+   * request carries a fresh `request_id` (extension), the same on every
+   * retry, so a server that already stored the post (the reply was lost,
+   * or it reached the next server by replication) answers with it instead
+   * of storing it twice.
+   */
   async publish(
     user: string,
     channel: string,
@@ -240,18 +246,33 @@ export class AgoraClient {
     options?: CallOptions,
   ): Promise<Sent> {
     return _sent(
-      await this.#expect("publish", { user, channel, message }, options),
+      await this.#expect("publish", {
+        user,
+        channel,
+        message,
+        request_id: crypto.randomUUID(),
+      }, options),
     );
   }
 
-  /** Sends a private message from `src` to `dst`; resolves once stored. */
+  /**
+   * Sends a private message from `src` to `dst`; resolves once stored
+   * (with a `request_id`, as {@linkcode AgoraClient.publish}).
+   */
   async message(
     src: string,
     dst: string,
     message: string,
     options?: CallOptions,
   ): Promise<Sent> {
-    return _sent(await this.#expect("message", { src, dst, message }, options));
+    return _sent(
+      await this.#expect("message", {
+        src,
+        dst,
+        message,
+        request_id: crypto.randomUUID(),
+      }, options),
+    );
   }
 
   /** A page of `channel`'s messages, oldest first. */

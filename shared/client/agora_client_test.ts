@@ -58,6 +58,29 @@ Deno.test("a server that never answers is abandoned after the timeout (Lazy Pira
   }
 });
 
+Deno.test("a retried post keeps its request_id, so the server can store it once", async () => {
+  const hung = await startResponder(() => "silent");
+  const live = await startResponder(() =>
+    reply("publish", { status: "OK", id: "server_2:1" })
+  );
+  const client = new AgoraClient({
+    servers: [hung.endpoint, live.endpoint],
+    timeoutMs: 150,
+    random: () => 0,
+  });
+  try {
+    assertEquals((await client.publish("ana", "geral", "oi")).id, "server_2:1");
+    const first = hung.requests[0]!.data.request_id;
+    const retried = live.requests[0]!.data.request_id;
+    assertEquals(typeof first, "string");
+    assertEquals(retried, first);
+  } finally {
+    await client.close();
+    await hung.close();
+    await live.close();
+  }
+});
+
 Deno.test("a single slow server is retried on a fresh socket, so a late reply is never taken for the new one", async () => {
   let calls = 0;
   const slow = await startResponder(async () => {
@@ -245,10 +268,19 @@ Deno.test("typed methods send the protocol's fields and read the replies", async
     assertEquals(await client.privateHistory("ana", "bia"), []);
     await client.subscribe("ana", "general");
     await client.createChannel("new", "ana");
+    const requestIds: unknown[] = [];
     const sentData = server.requests.map((r) => {
-      const { timestamp: _t, clock: _c, ...rest } = r!.data;
+      const { timestamp: _t, clock: _c, request_id, ...rest } = r!.data;
+      if (request_id !== undefined) requestIds.push(request_id);
       return [r!.service, rest];
     });
+    // Posts carry a fresh request key each (see the retry test).
+    assertEquals(requestIds.length, 2);
+    assertEquals(
+      requestIds.every((id) => /^[0-9a-f-]{36}$/.test(String(id))),
+      true,
+    );
+    assertEquals(requestIds[0] !== requestIds[1], true);
     assertEquals(sentData, [
       ["publish", { user: "ana", channel: "general", message: "hi" }],
       ["message", { src: "ana", dst: "bia", message: "psst" }],

@@ -11,10 +11,16 @@
 
 import type { WireMap } from "./envelope.ts";
 import { isWireMap } from "./envelope.ts";
-import { MAX_TEXT_BYTES, MAX_TOKEN_BYTES } from "./limits.ts";
+import {
+  MAX_TEXT_BYTES,
+  MAX_TOKEN_BYTES,
+  REQUEST_ID_CHARS_MAX,
+} from "./limits.ts";
 import { parseMessageId } from "./message_id.ts";
 import { validateName, validateNewName } from "./names.ts";
 import { utf8ByteLength } from "./utf8.ts";
+
+const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_CHARS_MAX}}$`);
 
 /** Reads typed fields out of one `data` map, remembering the first error. */
 export class FieldReader {
@@ -88,6 +94,22 @@ export class FieldReader {
     if (typeof value !== "string") {
       this.fail(`The field "${key}" must be a string.`);
       return "";
+    }
+    return value;
+  }
+
+  /**
+   * An optional client request key (`request_id`): 1 to
+   * {@link REQUEST_ID_CHARS_MAX} characters from `A–Z a–z 0–9 . _ : -`.
+   */
+  optionalRequestId(key: string): string | undefined {
+    const value = this.get(key);
+    if (value === undefined || value === null) return undefined;
+    if (typeof value !== "string" || !REQUEST_ID.test(value)) {
+      this.fail(
+        `The field "${key}" must be 1 to ${REQUEST_ID_CHARS_MAX} characters from A-Z, a-z, 0-9, ".", "_", ":" and "-".`,
+      );
+      return undefined;
     }
     return value;
   }

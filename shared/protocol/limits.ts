@@ -40,3 +40,6 @@ export const MAX_NESTING_DEPTH = 16;
 
 /** Longest `address` (a ZeroMQ endpoint) or `auth` string, in UTF-8 bytes. */
 export const MAX_TOKEN_BYTES = 512;
+
+/** Longest `request_id` (a client's key for a post, extension). */
+export const REQUEST_ID_CHARS_MAX = 64;

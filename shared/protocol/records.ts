@@ -92,25 +92,34 @@ function _record(
       return {
         ...head,
         op,
-        data: {
+        data: withRequestId({
           user: d.name("user"),
           channel: d.name("channel"),
           message: d.text("message"),
-        },
+        }, d),
       };
     case "message":
       return {
         ...head,
         op,
-        data: {
+        data: withRequestId({
           src: d.name("src"),
           dst: d.name("dst"),
           message: d.text("message"),
-        },
+        }, d),
       };
     default: {
       const unreachable: never = op;
       throw new Error(`Unhandled record op "${unreachable}".`);
     }
   }
+}
+
+/** Adds the optional `request_id` (extension) when the record has one. */
+function withRequestId<T extends object>(
+  data: T,
+  d: FieldReader,
+): T & { request_id?: string } {
+  const requestId = d.optionalRequestId("request_id");
+  return requestId === undefined ? data : { ...data, request_id: requestId };
 }

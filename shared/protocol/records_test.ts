@@ -17,6 +17,16 @@ Deno.test("parseChatRecord() accepts every op", () => {
       data: { user: "ana", channel: "geral", message: "oi" },
     },
     { ...head, op: "message", data: { src: "ana", dst: "bia", message: "oi" } },
+    {
+      ...head,
+      op: "publish",
+      data: { user: "ana", channel: "geral", message: "oi", request_id: "k" },
+    },
+    {
+      ...head,
+      op: "message",
+      data: { src: "ana", dst: "bia", message: "oi", request_id: "k" },
+    },
   ];
   assert.deepEqual(new Set(records.map((r) => r.op)), new Set(RECORD_OPS));
   for (const record of records) {

@@ -152,6 +152,15 @@ function _parse(
   };
 }
 
+/** Adds the optional `request_id` (extension) when the client gave one. */
+function _requestId<T extends object>(
+  data: T,
+  r: FieldReader,
+): T & { request_id?: string } {
+  const requestId = r.optionalRequestId("request_id");
+  return requestId === undefined ? data : { ...data, request_id: requestId };
+}
+
 function _readData(
   service: RequestService,
   r: FieldReader,
@@ -169,17 +178,17 @@ function _readData(
       return user === undefined ? { channel } : { channel, user };
     }
     case "publish":
-      return {
+      return _requestId({
         user: r.name("user"),
         channel: r.name("channel"),
         message: r.text("message"),
-      };
+      }, r);
     case "message":
-      return {
+      return _requestId({
         src: r.name("src"),
         dst: r.name("dst"),
         message: r.text("message"),
-      };
+      }, r);
     case "history":
       return _page(
         { channel: r.name("channel") },

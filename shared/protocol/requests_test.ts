@@ -441,3 +441,47 @@ Deno.test("parseServerRequest() reads clock_adjust's name and round extensions",
   );
   failure(parseServerRequest(frame("clock_adjust", { adjust: 1, name: "" })));
 });
+
+Deno.test("parseServerRequest() reads the request_id extension of publish and message", () => {
+  assert.deepEqual(
+    parsedData("publish", {
+      user: "a",
+      channel: "b",
+      message: "m",
+      request_id: "0f8e-Ab_1.2:x",
+    }),
+    { user: "a", channel: "b", message: "m", request_id: "0f8e-Ab_1.2:x" },
+  );
+  assert.deepEqual(
+    parsedData("message", {
+      src: "a",
+      dst: "b",
+      message: "m",
+      request_id: "k",
+    }),
+    { src: "a", dst: "b", message: "m", request_id: "k" },
+  );
+  // Nil means not given, like every optional field.
+  assert.deepEqual(
+    parsedData("publish", {
+      user: "a",
+      channel: "b",
+      message: "m",
+      request_id: null,
+    }),
+    { user: "a", channel: "b", message: "m" },
+  );
+  for (const bad of ["", "x".repeat(65), "has space", "é", 7, ["k"]]) {
+    const result = failure(
+      parseServerRequest(
+        frame("publish", {
+          user: "a",
+          channel: "b",
+          message: "m",
+          request_id: bad,
+        }),
+      ),
+    );
+    assert.match(result.description, /"request_id" must be 1 to 64 characters/);
+  }
+});

@@ -115,10 +115,19 @@ export interface RequestDataMap {
   channel: { channel: string; user?: string };
   /** List channels. */
   channels: Record<never, never>;
-  /** Post to a channel. */
-  publish: { user: string; channel: string; message: string };
-  /** Send a private message. */
-  message: { src: string; dst: string; message: string };
+  /**
+   * Post to a channel. `request_id` (extension): the client's key for this
+   * post, the same on every retry; a server that holds a post with this
+   * user and key answers with that post instead of storing it again.
+   */
+  publish: {
+    user: string;
+    channel: string;
+    message: string;
+    request_id?: string;
+  };
+  /** Send a private message (`request_id` as for `publish`). */
+  message: { src: string; dst: string; message: string; request_id?: string };
   /** A page of a channel's messages; `before` is a message id. */
   history: { channel: string; limit: number; before?: string };
   /** A page of the messages between two users, both directions. */
