@@ -332,3 +332,12 @@ export function printable(text: string, maxChars = 64): string {
   const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
   return clean.length > maxChars ? `${clean.slice(0, maxChars)}…` : clean;
 }
+
+/** Adds the optional `request_id` (extension) of a post when it has one. */
+export function withRequestId<T extends object>(
+  data: T,
+  reader: FieldReader,
+): T & { request_id?: string } {
+  const requestId = reader.optionalRequestId("request_id");
+  return requestId === undefined ? data : { ...data, request_id: requestId };
+}

@@ -8,7 +8,7 @@
 import type { ChatRecord, RecordOp } from "../record.ts";
 import type { Decoded } from "./envelope.ts";
 import { isWireMap } from "./envelope.ts";
-import { FieldReader } from "./fields.ts";
+import { FieldReader, withRequestId } from "./fields.ts";
 
 /** The record kinds, for validation and iteration. */
 export const RECORD_OPS: readonly RecordOp[] = Object.freeze(
@@ -113,13 +113,4 @@ function _record(
       throw new Error(`Unhandled record op "${unreachable}".`);
     }
   }
-}
-
-/** Adds the optional `request_id` (extension) when the record has one. */
-function withRequestId<T extends object>(
-  data: T,
-  d: FieldReader,
-): T & { request_id?: string } {
-  const requestId = d.optionalRequestId("request_id");
-  return requestId === undefined ? data : { ...data, request_id: requestId };
 }

@@ -5,7 +5,7 @@
  */
 
 import { decodeEnvelope, encodeEnvelope } from "./envelope.ts";
-import { FieldReader, printable } from "./fields.ts";
+import { FieldReader, printable, withRequestId } from "./fields.ts";
 import {
   HISTORY_LIMIT_DEFAULT,
   HISTORY_LIMIT_MAX,
@@ -152,15 +152,6 @@ function _parse(
   };
 }
 
-/** Adds the optional `request_id` (extension) when the client gave one. */
-function _requestId<T extends object>(
-  data: T,
-  r: FieldReader,
-): T & { request_id?: string } {
-  const requestId = r.optionalRequestId("request_id");
-  return requestId === undefined ? data : { ...data, request_id: requestId };
-}
-
 function _readData(
   service: RequestService,
   r: FieldReader,
@@ -178,13 +169,13 @@ function _readData(
       return user === undefined ? { channel } : { channel, user };
     }
     case "publish":
-      return _requestId({
+      return withRequestId({
         user: r.name("user"),
         channel: r.name("channel"),
         message: r.text("message"),
       }, r);
     case "message":
-      return _requestId({
+      return withRequestId({
         src: r.name("src"),
         dst: r.name("dst"),
         message: r.text("message"),

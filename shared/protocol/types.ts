@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { ChatRecord } from "../record.ts";
+import type { ChatRecord, RecordData } from "../record.ts";
 
 /** The sender's stamp, put in every `data` map a process sends. */
 export interface Stamp {
@@ -120,14 +120,9 @@ export interface RequestDataMap {
    * post, the same on every retry; a server that holds a post with this
    * user and key answers with that post instead of storing it again.
    */
-  publish: {
-    user: string;
-    channel: string;
-    message: string;
-    request_id?: string;
-  };
+  publish: RecordData["publish"];
   /** Send a private message (`request_id` as for `publish`). */
-  message: { src: string; dst: string; message: string; request_id?: string };
+  message: RecordData["message"];
   /** A page of a channel's messages; `before` is a message id. */
   history: { channel: string; limit: number; before?: string };
   /** A page of the messages between two users, both directions. */
