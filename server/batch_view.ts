@@ -78,7 +78,7 @@ export class BatchView implements ChatView {
           const author = record.op === "publish"
             ? record.data.user
             : record.data.src;
-          const key = requestKey(author, request_id);
+          const key = requestKey(record.op, author, request_id);
           // The first one wins, as in the store.
           if (!this.#requests.has(key)) {
             this.#requests.set(key, recordId(record));
@@ -103,9 +103,13 @@ export class BatchView implements ChatView {
   }
 
   /** The post `user` sent with `requestId`, in the store or the batch. */
-  requestPost(user: string, requestId: string): string | undefined {
-    return this.#store.requestPost(user, requestId) ??
-      this.#requests.get(requestKey(user, requestId));
+  requestPost(
+    op: "publish" | "message",
+    user: string,
+    requestId: string,
+  ): string | undefined {
+    return this.#store.requestPost(op, user, requestId) ??
+      this.#requests.get(requestKey(op, user, requestId));
   }
 
   /** Whether the user exists in the store or the batch. */
@@ -171,7 +175,8 @@ function merged(stored: string[], pending: ReadonlySet<string>): string[] {
   return [...all].sort(compareCodePoints);
 }
 
-function requestKey(user: string, requestId: string): string {
-  // A request id has no NUL (the parser allows [A-Za-z0-9._:-] only).
-  return `${requestId}\u0000${user}`;
+function requestKey(op: string, user: string, requestId: string): string {
+  // Neither op nor a request id has a NUL (the parser allows
+  // [A-Za-z0-9._:-] only in a key).
+  return `${op}\u0000${requestId}\u0000${user}`;
 }

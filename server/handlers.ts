@@ -70,8 +70,12 @@ export interface ChatView {
     user2: string,
     page: PageOptions,
   ): PrivateMessage[];
-  /** The id of the post `user` sent with the key `requestId`, if any. */
-  requestPost(user: string, requestId: string): string | undefined;
+  /** The id of the post of kind `op` `user` sent with the key `requestId`, if any. */
+  requestPost(
+    op: "publish" | "message",
+    user: string,
+    requestId: string,
+  ): string | undefined;
 }
 
 /**
@@ -297,7 +301,7 @@ function retriedPost(
   view: ChatView,
 ): Handled | undefined {
   if (requestId === undefined) return undefined;
-  const id = view.requestPost(author, requestId);
+  const id = view.requestPost(service, author, requestId);
   if (id === undefined) return undefined;
   return read({ service, data: { status: "OK", id } } as Reply);
 }

@@ -32,6 +32,7 @@
  */
 
 import { DatabaseSync } from "node:sqlite";
+import { compareOrder } from "../shared/order.ts";
 import type { ChatRecord } from "../shared/record.ts";
 import { StorageError } from "./storage_error.ts";
 import { writeOriginalExport } from "./storage_export.ts";
@@ -261,22 +262,16 @@ export class Store {
             // its first occurrence (SQLite inserts the tuples in order).
             if (!fresh.delete(record.seq)) continue;
             delta.records++;
-            if (record.op === "publish") published.push(record);
-            else this.#materialize(record, delta);
             if (
               (record.op === "publish" || record.op === "message") &&
               record.data.request_id !== undefined
             ) {
-              const author = record.op === "publish"
-                ? record.data.user
-                : record.data.src;
-              this.#s.insertRequest.run(
-                author,
-                record.data.request_id,
-                record.origin,
-                record.seq,
-              );
-            }
+              // In order: an earlier post of the batch may hold the key.
+              this.#insertMessages(published, delta);
+              published.length = 0;
+              this.#materializePost(record, delta);
+            } else if (record.op === "publish") published.push(record);
+            else this.#materialize(record, delta);
             inserted.push(record);
             digest.add(record, jsons[i - start]);
             state.maxSeq = Math.max(state.maxSeq, record.seq);
@@ -491,12 +486,17 @@ export class Store {
   }
 
   /**
-   * The id (`origin:seq`) of the post (`publish` or `message`) that `user`
-   * sent with the key `requestId`, if one is stored. O(log n).
+   * The id (`origin:seq`) of the post of kind `op` that `user` sent with
+   * the key `requestId` (the first in message order), if one is stored.
+   * O(log n).
    */
-  requestPost(user: string, requestId: string): string | undefined {
+  requestPost(
+    op: "publish" | "message",
+    user: string,
+    requestId: string,
+  ): string | undefined {
     this.#assertOpen("find a request");
-    const row = this.#s.requestPost.get(user, requestId) as
+    const row = this.#s.requestPost.get(user, op, requestId) as
       | { origin: Uint8Array | string; seq: number }
       | undefined;
     return row === undefined
@@ -623,6 +623,64 @@ export class Store {
     }
     this.#s.insertMessages.rows(records.length).run(...values);
     delta.messages += records.length;
+  }
+
+  /**
+   * Indexes a post that carries a client key (`request_id`). Of the posts
+   * with one author and key (a retry that reached another server before
+   * the first post did), only the first in message order (`clock`, origin,
+   * seq) is in the histories and in `requests`: every replica picks the
+   * same one whatever order they arrive in. The others stay in the log.
+   */
+  #materializePost(
+    record: Extract<ChatRecord, { op: "publish" | "message" }>,
+    delta: StoreCounts,
+  ): void {
+    const s = this.#s;
+    const key = record.data.request_id!;
+    const author = record.op === "publish" ? record.data.user : record.data.src;
+    const current = s.requestWinner.get(author, record.op, key) as
+      | {
+        origin: Uint8Array | string;
+        seq: number;
+        clock: number;
+        data: string;
+      }
+      | undefined;
+    if (current !== undefined) {
+      const winner = {
+        clock: current.clock,
+        server: columnText(current.origin),
+        seq: current.seq,
+      };
+      const challenger = {
+        clock: record.clock,
+        server: record.origin,
+        seq: record.seq,
+      };
+      if (compareOrder(challenger, winner) >= 0) return;
+      // The new post comes first: it takes the key and the old one leaves
+      // the histories.
+      const old = JSON.parse(current.data) as Record<string, string>;
+      if (record.op === "publish") {
+        s.deleteMessage.run(
+          old.channel,
+          winner.clock,
+          winner.server,
+          winner.seq,
+        );
+        delta.messages--;
+      } else {
+        const [a, b] = pairKey(old.src, old.dst);
+        s.deletePrivate.run(a, b, winner.clock, winner.server, winner.seq);
+        delta.privateMessages--;
+      }
+      s.updateRequest.run(record.origin, record.seq, author, record.op, key);
+    } else {
+      s.insertRequest.run(author, record.op, key, record.origin, record.seq);
+    }
+    if (record.op === "publish") this.#insertMessages([record], delta);
+    else this.#materialize(record, delta);
   }
 
   /** Materialises a record other than `publish`, just stored in the log. */

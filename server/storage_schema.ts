@@ -25,16 +25,17 @@ export const SCHEMA_VERSION = 3;
 
 /**
  * Which post a client's key names, per author (`publish` user, `message`
- * src): a retried post is answered with the one stored. The first stored
- * on this replica wins.
+ * src) and kind (`op`): a retried post is answered with the one stored.
+ * Of several posts with one key, the first in message order.
  */
 const SCHEMA_REQUESTS = `
 CREATE TABLE requests (
   user TEXT NOT NULL,
+  op TEXT NOT NULL,
   request_id TEXT NOT NULL,
   origin TEXT NOT NULL,
   seq INTEGER NOT NULL,
-  PRIMARY KEY (user, request_id)
+  PRIMARY KEY (user, op, request_id)
 ) WITHOUT ROWID;
 `;
 

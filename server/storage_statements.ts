@@ -49,12 +49,29 @@ export function prepareStatements(db: DatabaseSync) {
       "ON CONFLICT DO NOTHING",
     ),
     insertRequest: p(
-      `INSERT INTO requests (user, request_id, origin, seq) VALUES (?, ?, ?, ?)
-       ON CONFLICT DO NOTHING`,
+      `INSERT INTO requests (user, op, request_id, origin, seq)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    updateRequest: p(
+      `UPDATE requests SET origin = ?, seq = ?
+       WHERE user = ? AND op = ? AND request_id = ?`,
+    ),
+    requestWinner: p(
+      `SELECT CAST(q.origin AS BLOB) AS origin, q.seq, r.clock, r.data
+       FROM requests q JOIN records r ON r.origin = q.origin AND r.seq = q.seq
+       WHERE q.user = ? AND q.op = ? AND q.request_id = ?`,
+    ),
+    deleteMessage: p(
+      `DELETE FROM messages
+       WHERE channel = ? AND clock = ? AND origin = ? AND seq = ?`,
+    ),
+    deletePrivate: p(
+      `DELETE FROM private_messages
+       WHERE user_a = ? AND user_b = ? AND clock = ? AND origin = ? AND seq = ?`,
     ),
     requestPost: p(
       `SELECT CAST(origin AS BLOB) AS origin, seq FROM requests
-       WHERE user = ? AND request_id = ?`,
+       WHERE user = ? AND op = ? AND request_id = ?`,
     ),
     hasRecord: p("SELECT 1 AS x FROM records WHERE origin = ? AND seq = ?"),
     recordClock: p("SELECT clock FROM records WHERE origin = ? AND seq = ?"),

@@ -837,38 +837,17 @@ Deno.test("Store.open() migrates a version 1 store: the digest is computed again
   }
 });
 
-Deno.test("requestPost() finds a post by author and request_id; the first stored wins", async () => {
+Deno.test("requestPost() finds a post by kind, author and request_id", async () => {
   await withStore((store) => {
-    const post = (
-      origin: string,
-      seq: number,
-      requestId: string,
-      user = "ana",
-    ): ChatRecord => ({
-      origin,
-      seq,
-      clock: seq,
-      timestamp: seq,
-      op: "publish",
-      data: { user, channel: "geral", message: "oi", request_id: requestId },
-    });
-    const pm: ChatRecord = {
-      origin: "s2",
-      seq: 1,
-      clock: 1,
-      timestamp: 1,
-      op: "message",
-      data: { src: "bia", dst: "ana", message: "psst", request_id: "k" },
-    };
-    store.append([post("s1", 1, "k"), pm]);
-    assert.equal(store.requestPost("ana", "k"), "s1:1");
-    assert.equal(store.requestPost("bia", "k"), "s2:1");
-    assert.equal(store.requestPost("ana", "other"), undefined);
-    // The same key again from another server (a retry that raced the
-    // replication): stored as a record, but the key keeps naming the first.
-    store.append([post("s3", 1, "k")]);
-    assert.equal(store.requestPost("ana", "k"), "s1:1");
-    assert.equal(store.counts().messages, 2);
+    store.append([
+      keyedPost("s1", 1, 5, "k"),
+      keyedMessage("s2", 1, 5, "k"),
+    ]);
+    assert.equal(store.requestPost("publish", "ana", "k"), "s1:1");
+    assert.equal(store.requestPost("message", "bia", "k"), "s2:1");
+    // Kinds and authors do not share keys.
+    assert.equal(store.requestPost("message", "ana", "k"), undefined);
+    assert.equal(store.requestPost("publish", "ana", "other"), undefined);
     // The key travels with the record.
     assert.deepEqual(store.recordsAfter("s1", 0, 10)[0].data, {
       user: "ana",
@@ -878,6 +857,89 @@ Deno.test("requestPost() finds a post by author and request_id; the first stored
     });
   });
 });
+
+Deno.test("posts sharing a key: every replica keeps the first in message order, whatever the arrival order", async () => {
+  // A retry that reached s3 before s1's post did: two records, one key.
+  const early = keyedPost("s3", 1, 4, "k"); // clock 4: first in order
+  const late = keyedPost("s1", 1, 9, "k");
+  const earlyPm = keyedMessage("s3", 2, 4, "m");
+  const latePm = keyedMessage("s1", 2, 9, "m");
+  const plain = keyedPost("s2", 1, 6, "other");
+  await withStore(async (forward) => {
+    forward.append([late, latePm, plain]);
+    forward.append([early, earlyPm]);
+    await withStore((backward) => {
+      backward.append([early, earlyPm, plain, late, latePm]);
+      for (const store of [forward, backward]) {
+        assert.equal(store.requestPost("publish", "ana", "k"), "s3:1");
+        assert.equal(store.requestPost("message", "bia", "m"), "s3:2");
+        assert.deepEqual(
+          store.channelHistory("geral", { limit: 10 }).map((m) => m.id),
+          ["s3:1", "s2:1"],
+        );
+        assert.deepEqual(
+          store.privateHistory("ana", "bia", { limit: 10 }).map((m) => m.id),
+          ["s3:2"],
+        );
+        assert.equal(store.counts().messages, 2);
+        assert.equal(store.counts().privateMessages, 1);
+        assert.equal(store.counts().records, 5);
+      }
+      assert.deepEqual(snapshot(forward), snapshot(backward));
+    });
+  });
+  // Counts read back from the tables agree with the ones kept on append.
+  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
+  try {
+    const store = Store.open(dir);
+    store.append([late, latePm]);
+    store.append([early, earlyPm]);
+    const counts = store.counts();
+    store.close();
+    const reopened = Store.open(dir);
+    assert.deepEqual(reopened.counts(), counts);
+    reopened.close();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+function keyedPost(
+  origin: string,
+  seq: number,
+  clock: number,
+  requestId: string,
+): ChatRecord {
+  return {
+    origin,
+    seq,
+    clock,
+    timestamp: clock,
+    op: "publish",
+    data: {
+      user: "ana",
+      channel: "geral",
+      message: "oi",
+      request_id: requestId,
+    },
+  };
+}
+
+function keyedMessage(
+  origin: string,
+  seq: number,
+  clock: number,
+  requestId: string,
+): ChatRecord {
+  return {
+    origin,
+    seq,
+    clock,
+    timestamp: clock,
+    op: "message",
+    data: { src: "bia", dst: "ana", message: "psst", request_id: requestId },
+  };
+}
 
 Deno.test("Store.open() migrates a version 2 store: the request table is added", async () => {
   const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
@@ -893,7 +955,7 @@ Deno.test("Store.open() migrates a version 2 store: the request table is added",
     const migrated = Store.open(dir);
     try {
       assert.deepEqual(snapshot(migrated), before);
-      assert.equal(migrated.requestPost("ana", "k"), undefined);
+      assert.equal(migrated.requestPost("publish", "ana", "k"), undefined);
       assert.equal(migrated.integrityCheck(), "ok");
     } finally {
       migrated.close();
