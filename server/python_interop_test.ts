@@ -38,6 +38,9 @@ Deno.test({
     assert.equal(seen.channel_publication.server, "server_1");
     assert.equal(seen.private_publication.user, "py_ana");
     assert.equal(seen.private_publication.message, "oi bia");
+    // A retried post with its request_id is one post: the same id twice.
+    assert.equal(seen.keyed_ids.length, 2);
+    assert.equal(seen.keyed_ids[0], seen.keyed_ids[1]);
   } finally {
     await cluster.stop();
   }

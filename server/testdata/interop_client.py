@@ -83,6 +83,15 @@ def main(server, proxy_sub):
     assert private_payload["src"] == "py_ana" and private_payload["dst"] == "py_bia"
     seen["private_publication"] = private_payload
 
+    # The request_id extension: a post sent twice with one key is one post.
+    keyed = [
+        call("publish", user="py_ana", channel="py_room", message="uma vez",
+             request_id="py-key-1")
+        for _ in range(2)
+    ]
+    assert [r["data"]["status"] for r in keyed] == ["OK", "OK"], keyed
+    seen["keyed_ids"] = [r["data"]["id"] for r in keyed]
+
     bad = call("publish", user="py_ana", channel="nowhere", message="x")
     assert bad["data"]["status"] == "erro" and bad["data"]["message"], bad
     unknown = call("no_such_service")
