@@ -264,7 +264,16 @@ export class CatchupPlanner {
     const fetch = this.#fetches.get(fetchId);
     if (!fetch) return;
     this.#fetches.delete(fetchId);
-    const progressed = this.#local.held(fetch.origin) > fetch.after;
+    // A page ahead that came back first holds records waiting for the page
+    // before it, which is still in flight: not a peer sending nothing.
+    let behindPending = false;
+    for (const other of this.#fetches.values()) {
+      if (other.origin === fetch.origin && other.after < fetch.after) {
+        behindPending = true;
+      }
+    }
+    const progressed = behindPending ||
+      this.#local.held(fetch.origin) > fetch.after;
     const known = this.#known.get(fetch.peer);
     if (Number.isSafeInteger(last) && last >= 0 && known) {
       // The reply is the peer's own word: believe it even when lower than
@@ -305,13 +314,23 @@ export class CatchupPlanner {
         // A page ahead starts where the pages in flight end (if the peer
         // lacks some seqs they overlap; applying is idempotent).
         let after = this.#local.held(origin);
+        let aheadOf: Fetch | undefined;
         for (const fetch of this.#fetches.values()) {
           if (fetch.origin !== origin) continue;
           pending++;
           after = Math.max(after, fetch.after + this.#pageLimit);
+          if (aheadOf === undefined || fetch.after > aheadOf.after) {
+            aheadOf = fetch;
+          }
         }
         if (pending !== round) continue;
-        const peer = this.#bestPeer(nowMs, origin, after);
+        // A page ahead goes to the peer of the page before it when it can:
+        // one connection answers in order, so pages land in order.
+        const peer = aheadOf !== undefined &&
+            this.#usable(nowMs, aheadOf.peer, origin) &&
+            this.#holds(aheadOf.peer, origin) > after
+          ? aheadOf.peer
+          : this.#bestPeer(nowMs, origin, after);
         if (peer === undefined) continue;
         const fetchId = this.#nextFetchId++;
         this.#fetches.set(fetchId, {
@@ -331,6 +350,12 @@ export class CatchupPlanner {
       }
     }
     return actions;
+  }
+
+  /** Whether `peer` is not being avoided for `origin`. */
+  #usable(nowMs: number, peer: string, origin: string): boolean {
+    const untilMs = this.#avoidUntilMs.get(`${peer}\u0000${origin}`);
+    return untilMs === undefined || nowMs >= untilMs;
   }
 
   #bestPeer(nowMs: number, origin: string, after: number): string | undefined {
