@@ -170,6 +170,18 @@ function snapshot(store: Store) {
   };
 }
 
+/** Runs `fn` with a fresh temp directory, removed afterwards. */
+async function withDir(
+  fn: (dir: string) => void | Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 async function withStore(
   fn: (store: Store, dir: string) => void | Promise<void>,
 ): Promise<void> {
@@ -264,8 +276,7 @@ Deno.test("append() of one big batch equals appending record by record", async (
 });
 
 Deno.test("append() with durable: false stores the batch like any other", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir((dir) => {
     const records = cluster(3, 30);
     const store = Store.open(dir);
     assert.equal(
@@ -282,9 +293,7 @@ Deno.test("append() with durable: false stores the batch like any other", async 
     } finally {
       reopened.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("append() converges: shuffled, duplicated batches give identical state", async () => {
@@ -679,8 +688,7 @@ Deno.test("exportOriginal() shows one snapshot while appends continue", async ()
 });
 
 Deno.test("close() during exportOriginal() fails the export with CLOSED", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir(async (dir) => {
     const store = Store.open(dir);
     store.append(cluster(41, 30));
     const exporting = store.exportOriginal(`${dir}/export`);
@@ -694,14 +702,11 @@ Deno.test("close() during exportOriginal() fails the export with CLOSED", async 
     const reopened = Store.open(dir);
     assert.equal(reopened.counts().records, 90);
     reopened.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("Store.open() restores records, state, clock, meta, digest and counts", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir((dir) => {
     const records = cluster(17, 70);
     const store = Store.open(dir);
     store.append(records.slice(0, 100), { clock: 40, meta: { rank: "2" } });
@@ -728,9 +733,7 @@ Deno.test("Store.open() restores records, state, clock, meta, digest and counts"
     } finally {
       reopened.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("saveClock() persists and never lowers the clock", async () => {
@@ -752,8 +755,7 @@ Deno.test("Store.open() refuses a directory another store holds", async () => {
 });
 
 Deno.test("a closed store throws CLOSED and close() is idempotent", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir(async (dir) => {
     const store = Store.open(dir);
     store.close();
     store.close();
@@ -764,9 +766,7 @@ Deno.test("a closed store throws CLOSED and close() is idempotent", async () => 
       (e) => e instanceof StorageError && e.code === "CLOSED",
     );
     Store.open(dir).close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 function assertStorageError(fn: () => unknown, code: string): void {
@@ -802,8 +802,7 @@ Deno.test("configure() and migrate() set WAL, synchronous FULL and the schema ve
 });
 
 Deno.test("Store.open() migrates a version 1 store: the digest is computed again from the log", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir((dir) => {
     const store = Store.open(dir);
     store.append(cluster(23, 40));
     const expected = store.digest();
@@ -832,9 +831,7 @@ Deno.test("Store.open() migrates a version 1 store: the digest is computed again
     } finally {
       raw.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("requestPost() finds a post by kind, author and request_id", async () => {
@@ -889,8 +886,7 @@ Deno.test("posts sharing a key: every replica keeps the first in message order, 
     });
   });
   // Counts read back from the tables agree with the ones kept on append.
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir((dir) => {
     const store = Store.open(dir);
     store.append([late, latePm]);
     store.append([early, earlyPm]);
@@ -899,51 +895,40 @@ Deno.test("posts sharing a key: every replica keeps the first in message order, 
     const reopened = Store.open(dir);
     assert.deepEqual(reopened.counts(), counts);
     reopened.close();
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
-function keyedPost(
+/** A post of `ana` (publish) or `bia` (message to ana) carrying a key. */
+function keyed(
+  op: "publish" | "message",
   origin: string,
   seq: number,
   clock: number,
   requestId: string,
 ): ChatRecord {
+  const data = op === "publish"
+    ? { user: "ana", channel: "geral", message: "oi" }
+    : { src: "bia", dst: "ana", message: "psst" };
   return {
     origin,
     seq,
     clock,
     timestamp: clock,
-    op: "publish",
-    data: {
-      user: "ana",
-      channel: "geral",
-      message: "oi",
-      request_id: requestId,
-    },
-  };
+    op,
+    data: { ...data, request_id: requestId },
+  } as ChatRecord;
 }
 
-function keyedMessage(
-  origin: string,
-  seq: number,
-  clock: number,
-  requestId: string,
-): ChatRecord {
-  return {
-    origin,
-    seq,
-    clock,
-    timestamp: clock,
-    op: "message",
-    data: { src: "bia", dst: "ana", message: "psst", request_id: requestId },
-  };
+function keyedPost(origin: string, seq: number, clock: number, key: string) {
+  return keyed("publish", origin, seq, clock, key);
+}
+
+function keyedMessage(origin: string, seq: number, clock: number, key: string) {
+  return keyed("message", origin, seq, clock, key);
 }
 
 Deno.test("Store.open() migrates a version 2 store: the request table is added", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
-  try {
+  await withDir((dir) => {
     const store = Store.open(dir);
     store.append(cluster(29, 20));
     const before = snapshot(store);
@@ -960,7 +945,5 @@ Deno.test("Store.open() migrates a version 2 store: the request table is added",
     } finally {
       migrated.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
