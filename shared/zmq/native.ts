@@ -55,16 +55,7 @@ export function setIntOption(
   value: number,
   name: string,
 ): void {
-  if (!Number.isInteger(value)) {
-    throw new ZmqError(
-      `Could not set ${name}: ${JSON.stringify(value)} is not an integer`,
-      { code: "EINVAL" },
-    );
-  }
-  const buf = new Int32Array([value]);
-  if (library().symbols.zmq_setsockopt(handle, option, buf, 4n) !== 0) {
-    throw lastError(`set ${name} to ${value}`);
-  }
+  setNumber(handle, option, value, name, new Int32Array([value]));
 }
 
 /** Sets a 64-bit integer option (e.g. `ZMQ_MAXMSGSIZE`, which rejects 4-byte values). */
@@ -74,14 +65,31 @@ export function setInt64Option(
   value: number,
   name: string,
 ): void {
-  if (!Number.isInteger(value)) {
+  setNumber(
+    handle,
+    option,
+    value,
+    name,
+    Number.isInteger(value) ? new BigInt64Array([BigInt(value)]) : undefined,
+  );
+}
+
+/** Sets an integer option held in `buf` (4 or 8 bytes); `buf` is built only for an integer. */
+function setNumber(
+  handle: Handle,
+  option: number,
+  value: number,
+  name: string,
+  buf: Int32Array | BigInt64Array | undefined,
+): void {
+  if (!Number.isInteger(value) || buf === undefined) {
     throw new ZmqError(
       `Could not set ${name}: ${JSON.stringify(value)} is not an integer`,
       { code: "EINVAL" },
     );
   }
-  const buf = new BigInt64Array([BigInt(value)]);
-  if (library().symbols.zmq_setsockopt(handle, option, buf, 8n) !== 0) {
+  const size = BigInt(buf.byteLength);
+  if (library().symbols.zmq_setsockopt(handle, option, buf, size) !== 0) {
     throw lastError(`set ${name} to ${value}`);
   }
 }

@@ -8,6 +8,7 @@ import { SocketOption, SocketType } from "./constants.ts";
 import { type FrameLike, toFrame } from "./frames.ts";
 import { setBytesOption, setIntOption } from "./native.ts";
 import type { SocketOptions } from "./socket.ts";
+import type { SocketCore } from "./socket_core.ts";
 import {
   DuplexSocket,
   ReadableSocket,
@@ -44,12 +45,7 @@ export class Publisher extends WritableSocket {
     return this.#noDrop;
   }
   set noDrop(value: boolean) {
-    setIntOption(
-      this.core.handle("set noDrop"),
-      SocketOption.XPUB_NODROP,
-      value ? 1 : 0,
-      "noDrop",
-    );
+    setFlag(this.core, SocketOption.XPUB_NODROP, "noDrop", value);
     this.#noDrop = value;
   }
 }
@@ -76,25 +72,32 @@ export class Subscriber extends ReadableSocket {
 
   /** `ZMQ_SUBSCRIBE` to each topic prefix; with no argument, to everything. */
   subscribe(...topics: FrameLike[]): void {
-    for (const topic of topics.length === 0 ? [""] : topics) {
-      setBytesOption(
-        this.core.handle("subscribe"),
-        SocketOption.SUBSCRIBE,
-        toFrame(topic),
-        "subscription",
-      );
-    }
+    this.#setTopics(
+      SocketOption.SUBSCRIBE,
+      "subscribe",
+      "subscription",
+      topics,
+    );
   }
 
   /** `ZMQ_UNSUBSCRIBE` from each topic prefix; with no argument, from "" (everything). */
   unsubscribe(...topics: FrameLike[]): void {
+    this.#setTopics(
+      SocketOption.UNSUBSCRIBE,
+      "unsubscribe",
+      "unsubscription",
+      topics,
+    );
+  }
+
+  #setTopics(
+    option: number,
+    verb: string,
+    noun: string,
+    topics: FrameLike[],
+  ): void {
     for (const topic of topics.length === 0 ? [""] : topics) {
-      setBytesOption(
-        this.core.handle("unsubscribe"),
-        SocketOption.UNSUBSCRIBE,
-        toFrame(topic),
-        "unsubscription",
-      );
+      setBytesOption(this.core.handle(verb), option, toFrame(topic), noun);
     }
   }
 }
@@ -118,12 +121,7 @@ export class XPublisher extends DuplexSocket {
     return this.#noDrop;
   }
   set noDrop(value: boolean) {
-    setIntOption(
-      this.core.handle("set noDrop"),
-      SocketOption.XPUB_NODROP,
-      value ? 1 : 0,
-      "noDrop",
-    );
+    setFlag(this.core, SocketOption.XPUB_NODROP, "noDrop", value);
     this.#noDrop = value;
   }
 
@@ -132,12 +130,7 @@ export class XPublisher extends DuplexSocket {
     return this.#verbose;
   }
   set verbose(value: boolean) {
-    setIntOption(
-      this.core.handle("set verbose"),
-      SocketOption.XPUB_VERBOSE,
-      value ? 1 : 0,
-      "verbose",
-    );
+    setFlag(this.core, SocketOption.XPUB_VERBOSE, "verbose", value);
     this.#verbose = value;
   }
 }
@@ -153,4 +146,14 @@ export class XSubscriber extends DuplexSocket {
     super(SocketType.XSUB, "XSUB socket");
     this.configure(options);
   }
+}
+
+/** Sets a write-only boolean option (libzmq cannot read these back). */
+function setFlag(
+  core: SocketCore,
+  option: number,
+  name: string,
+  value: boolean,
+): void {
+  setIntOption(core.handle(`set ${name}`), option, value ? 1 : 0, name);
 }

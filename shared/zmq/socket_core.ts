@@ -95,26 +95,32 @@ export class SocketCore implements Watchable, Closable {
     if (handle === null) {
       return Promise.reject(closedError(`receive on the ${this.label}`));
     }
-    let tried = false;
-    if (this.#receivers.length === 0 && reactor.take()) {
-      tried = true;
-      let frames: Uint8Array[] | null;
-      try {
-        frames = receiveFrames(handle);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      if (this.#senders.length > 0) reactor.markDirty(this);
-      if (frames) return Promise.resolve(frames);
+    let now: Uint8Array[] | null | undefined;
+    try {
+      now = this.#receiveNow(handle);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    if (now) return Promise.resolve(now);
     const waiter = { timer: undefined } as Waiter<Uint8Array[]>;
     return this.#queue(
       this.#receivers,
       waiter,
       this.receiveTimeoutMs,
       "receive",
-      tried,
+      now === null,
     );
+  }
+
+  /**
+   * Receives at once when no receive waits ahead and the budget allows:
+   * the frames, `null` after an EAGAIN, `undefined` when not tried.
+   */
+  #receiveNow(handle: Handle): Uint8Array[] | null | undefined {
+    if (this.#receivers.length > 0 || !reactor.take()) return undefined;
+    const frames = receiveFrames(handle);
+    if (this.#senders.length > 0) reactor.markDirty(this);
+    return frames;
   }
 
   /** Sends one multipart message (frames already normalised). */
@@ -198,18 +204,13 @@ export class SocketCore implements Watchable, Closable {
     if (handle === null) {
       return Promise.resolve({ done: true, value: undefined });
     }
-    let tried = false;
-    if (this.#receivers.length === 0 && reactor.take()) {
-      tried = true;
-      let frames: Uint8Array[] | null;
-      try {
-        frames = receiveFrames(handle);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-      if (this.#senders.length > 0) reactor.markDirty(this);
-      if (frames) return Promise.resolve({ done: false, value: frames });
+    let now: Uint8Array[] | null | undefined;
+    try {
+      now = this.#receiveNow(handle);
+    } catch (e) {
+      return Promise.reject(e);
     }
+    if (now) return Promise.resolve({ done: false, value: now });
     return new Promise((resolve, reject) => {
       const waiter: Waiter<Uint8Array[]> = {
         timer: undefined,
@@ -225,7 +226,7 @@ export class SocketCore implements Watchable, Closable {
         waiter,
         this.receiveTimeoutMs,
         "receive",
-        tried,
+        now === null,
       );
     });
   }
