@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  COMMON_HELP,
-  extraHelp,
-  parseRunnerArgs,
-  runCli,
-} from "./runner/cli.ts";
+import { numberFlag, parseCommand, runCli } from "./runner/cli.ts";
 import { Runner } from "./runner/runner.ts";
 
 const EXTRA = {
@@ -21,26 +16,18 @@ const EXTRA = {
   },
 } as const;
 
-const HELP = `Usage: deno task down [options] [service...]
+const USAGE = `Usage: deno task down [options] [service...]
 
 Stops every service of the local cluster (or the named ones), in reverse
-dependency order. Data and logs are kept.
-
-Options:
-${extraHelp(EXTRA)}
-${COMMON_HELP}`;
+dependency order. Data and logs are kept.`;
 
 /** Runs `down` with `args`; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
-  const cli = parseRunnerArgs(args, EXTRA);
-  if (cli.flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const grace = cli.flags["grace-ms"];
+  const cli = parseCommand(args, USAGE, EXTRA);
+  if (cli === undefined) return 0;
   const runner = await Runner.open({
     ...cli.options,
-    stopGraceMs: grace === undefined ? undefined : Number(grace),
+    stopGraceMs: numberFlag(cli, "grace-ms"),
     log: (line) => console.log(`  ${line}`),
   });
   const results = await runner.down(

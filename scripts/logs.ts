@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  COMMON_HELP,
-  extraHelp,
-  parseRunnerArgs,
-  runCli,
-} from "./runner/cli.ts";
+import { numberFlag, parseCommand, runCli } from "./runner/cli.ts";
 import { followFiles } from "./runner/follow.ts";
 import { Runner } from "./runner/runner.ts";
 
@@ -31,26 +26,19 @@ const EXTRA = {
   },
 } as const;
 
-const HELP = `Usage: deno task logs [options] [service...]
+const USAGE = `Usage: deno task logs [options] [service...]
 
-Follows the output of every service (or the named ones) until Ctrl-C.
-
-Options:
-${extraHelp(EXTRA)}
-${COMMON_HELP}`;
+Follows the output of every service (or the named ones) until Ctrl-C.`;
 
 /** Runs `logs` with `args`; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
-  const cli = parseRunnerArgs(args, EXTRA);
-  if (cli.flags.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const cli = parseCommand(args, USAGE, EXTRA);
+  if (cli === undefined) return 0;
   const runner = await Runner.open(cli.options);
   const plans = cli.names.length > 0
     ? cli.names.map((n) => runner.service(n))
     : runner.services;
-  const lines = cli.flags.lines === undefined ? 20 : Number(cli.flags.lines);
+  const lines = numberFlag(cli, "lines") ?? 20;
   if (!Number.isInteger(lines) || lines < 0) {
     throw new Error(`--lines "${cli.flags.lines}" is not a number of lines.`);
   }

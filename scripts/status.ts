@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  COMMON_HELP,
-  extraHelp,
-  parseRunnerArgs,
-  runCli,
-} from "./runner/cli.ts";
+import { numberFlag, parseCommand, runCli } from "./runner/cli.ts";
 import { Runner } from "./runner/runner.ts";
 import { collectStatus } from "./runner/status_report.ts";
 import { formatStatus } from "./runner/status_table.ts";
@@ -24,27 +19,19 @@ const EXTRA = {
   },
 } as const;
 
-const HELP = `Usage: deno task status [options]
+const USAGE = `Usage: deno task status [options]
 
 Shows every service with its pid, endpoint, health, rank, role and Lamport
 clock, and the coordinator the servers agree on. Exits 0 when every running
-service is healthy, 1 otherwise.
-
-Options:
-${extraHelp(EXTRA)}
-${COMMON_HELP}`;
+service is healthy, 1 otherwise.`;
 
 /** Runs `status` with `args`; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
-  const cli = parseRunnerArgs(args, EXTRA);
-  if (cli.flags.help) {
-    console.log(HELP);
-    return 0;
-  }
+  const cli = parseCommand(args, USAGE, EXTRA);
+  if (cli === undefined) return 0;
   const runner = await Runner.open(cli.options);
-  const timeout = cli.flags["timeout-ms"];
   const report = await collectStatus(runner, {
-    timeoutMs: timeout === undefined ? undefined : Number(timeout),
+    timeoutMs: numberFlag(cli, "timeout-ms"),
     secret: runner.secret,
   });
   console.log(

@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  COMMON_HELP,
-  extraHelp,
-  parseRunnerArgs,
-  runCli,
-} from "./runner/cli.ts";
+import { numberFlag, parseCommand, runCli } from "./runner/cli.ts";
 import { Runner } from "./runner/runner.ts";
 
 const EXTRA = {
@@ -25,27 +20,19 @@ const EXTRA = {
   },
 } as const;
 
-const HELP = `Usage: deno task up [options] [service...]
+const USAGE = `Usage: deno task up [options] [service...]
 
 Starts reference, proxy, server_1..3, bot_1..2 and ui (or the named services)
 in the background, in dependency order, each once ready. Running services are
-left alone. Logs: logs/<service>.out; data: data/<service>/; pid files: .run/.
-
-Options:
-${extraHelp(EXTRA)}
-${COMMON_HELP}`;
+left alone. Logs: logs/<service>.out; data: data/<service>/; pid files: .run/.`;
 
 /** Runs `up` with `args`; returns the exit code. */
 export async function main(args: readonly string[]): Promise<number> {
-  const cli = parseRunnerArgs(args, EXTRA);
-  if (cli.flags.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const timeout = cli.flags["timeout-ms"];
+  const cli = parseCommand(args, USAGE, EXTRA);
+  if (cli === undefined) return 0;
   const runner = await Runner.open({
     ...cli.options,
-    readyTimeoutMs: timeout === undefined ? undefined : Number(timeout),
+    readyTimeoutMs: numberFlag(cli, "timeout-ms"),
     log: (line) => console.log(`  ${line}`),
   });
   console.log(`agora: starting in ${runner.paths.root}`);

@@ -86,6 +86,30 @@ export function extraHelp(extra: ExtraFlags): string {
 }
 
 /**
+ * Parses `args` for a command whose help is `usage`, then "Options:" with
+ * its `extra` flags and the common ones. On `--help` it prints that help
+ * and returns `undefined` (the command exits 0).
+ */
+export function parseCommand(
+  args: readonly string[],
+  usage: string,
+  extra: ExtraFlags = {},
+): RunnerCli | undefined {
+  const cli = parseRunnerArgs(args, extra);
+  if (cli.flags.help) {
+    console.log(`${usage}\n\nOptions:\n${extraHelp(extra)}\n${COMMON_HELP}`);
+    return undefined;
+  }
+  return cli;
+}
+
+/** A string flag read as a number, `undefined` when not given. */
+export function numberFlag(cli: RunnerCli, name: string): number | undefined {
+  const value = cli.flags[name];
+  return value === undefined ? undefined : Number(value);
+}
+
+/**
  * Runs a command's main: prints an error as one readable message (no stack
  * for expected failures) and returns the exit code.
  */
