@@ -9,7 +9,12 @@
 
 import { loadConfig } from "@agora/shared/config";
 import { createLogger } from "@agora/shared/log";
-import { type Proxy, startProxy, type ZmqError } from "@agora/shared/zmq";
+import {
+  closeOnSignals,
+  type Proxy,
+  startProxy,
+  type ZmqError,
+} from "@agora/shared/zmq";
 import { proxyOptions } from "./options.ts";
 
 const config = loadConfig(proxyOptions, {
@@ -57,17 +62,18 @@ const timer = setInterval(
   () => logStatistics("forwarded"),
   config.statsIntervalMs,
 );
-let stopping = false;
-async function stop(signal: Deno.Signal): Promise<void> {
-  if (stopping) Deno.exit(1);
-  stopping = true;
-  clearInterval(timer);
-  log.info("stopping", { signal });
-  await logStatistics("forwarded_total");
-  await proxy.stop();
-  await log.close();
-  Deno.exit(0);
-}
-Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+// A requested stop is a clean exit (0).
+closeOnSignals({
+  exitCode: 0,
+  onSignal: async (signal) => {
+    clearInterval(timer);
+    log.info("stopping", { signal });
+    try {
+      await logStatistics("forwarded_total");
+      await proxy.stop();
+    } finally {
+      await log.close();
+    }
+  },
+});
 await proxy.done;

@@ -16,7 +16,7 @@
 import { loadConfig } from "@agora/shared/config";
 import { createLogger } from "@agora/shared/log";
 import { simulatedDrift } from "@agora/shared/physical_clock";
-import { terminate } from "@agora/shared/zmq";
+import { closeOnSignals } from "@agora/shared/zmq";
 import { ChatServer } from "./chat_server.ts";
 import { type CurveKeys, curveKeysFrom } from "./curve_config.ts";
 import { serverOptions } from "./options.ts";
@@ -83,21 +83,17 @@ if (config.clusterSecret === serverOptions.clusterSecret.default) {
   });
 }
 
-let signalled = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    // A second signal while stopping means "now".
-    if (signalled) Deno.exit(1);
-    signalled = true;
+// A requested stop is a clean exit (0). After `stop`, the last publications
+// leave with a bounded linger before libzmq ends.
+closeOnSignals({
+  exitCode: 0,
+  onSignal: async (signal) => {
     log.info("stopping", { signal });
     try {
       await server.stop();
-      // Lets the last publications leave (bounded linger), then ends libzmq.
-      await terminate({ lingerMs: 1000 });
     } finally {
       await log.close();
-      Deno.exit(0);
     }
-  });
-}
+  },
+});
 await server.done;

@@ -14,6 +14,7 @@
 
 import { loadConfig } from "@agora/shared/config";
 import { createLogger } from "@agora/shared/log";
+import { closeOnSignals } from "@agora/shared/zmq";
 import { uiOptions } from "./options.ts";
 import { commandControl } from "./real_command_control.ts";
 import { type RealUi, startRealUi } from "./real_ui_server.ts";
@@ -77,12 +78,10 @@ log.info("listening", {
   disruptiveTests: config.disruptiveTests,
 });
 
-let signalled = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    // A second signal while stopping means "now".
-    if (signalled) Deno.exit(1);
-    signalled = true;
+// A requested stop is a clean exit (0).
+closeOnSignals({
+  exitCode: 0,
+  onSignal: async (signal) => {
     log.info("stopping", { signal });
     try {
       await ui.shutdown();
@@ -92,7 +91,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
       });
     } finally {
       await log.close();
-      Deno.exit(0);
     }
-  });
-}
+  },
+});

@@ -10,8 +10,14 @@ import { terminate } from "./context.ts";
 export interface CloseOnSignalsOptions {
   /** Upper bound for each socket's linger while closing (default 1000 ms). */
   lingerMs?: number;
-  /** Exit the process afterwards with 128 + signal number (default true). */
+  /** Exit the process afterwards (default true). */
   exit?: boolean;
+  /**
+   * The exit code once closed (default 128 + signal number). A service for
+   * which a requested stop is a success passes 0. A second signal while
+   * closing always exits at once with 128 + signal number.
+   */
+  exitCode?: number;
   /** Runs first (e.g. flush logs); its failure does not prevent closing. */
   onSignal?: (signal: Deno.Signal) => void | Promise<void>;
 }
@@ -53,7 +59,7 @@ export function closeOnSignals(
         // Closing the sockets matters more than the hook's failure.
       }
       await terminate({ lingerMs: options.lingerMs ?? 1000 });
-      if (options.exit ?? true) Deno.exit(code);
+      if (options.exit ?? true) Deno.exit(options.exitCode ?? code);
       remove();
     };
     Deno.addSignalListener(signal, handler);
