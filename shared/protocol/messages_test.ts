@@ -1,15 +1,8 @@
 import assert from "node:assert/strict";
+import { channelMessage } from "./_fixtures.ts";
 import { parseChannelMessage, parsePrivateMessage } from "./messages.ts";
 
-const channel = {
-  id: "server_1:4",
-  user: "ana",
-  channel: "geral",
-  message: "oi",
-  timestamp: 1764190000.1,
-  clock: 5,
-  server: "server_1",
-};
+const channel = channelMessage;
 
 Deno.test("parseChannelMessage() keeps exactly the payload fields", () => {
   assert.deepEqual(parseChannelMessage({ ...channel, extra: true }), {

@@ -8,36 +8,9 @@ import {
   failureReply,
   stampReply,
 } from "./replies.ts";
-import type {
-  ChannelMessage,
-  PrivateMessage,
-  Reply,
-  ReplyService,
-} from "./types.ts";
+import type { Reply, ReplyService } from "./types.ts";
+import { channelMessage, privateMessage, stamp } from "./_fixtures.ts";
 import type { ChatRecord } from "../record.ts";
-
-const stamp = { timestamp: 1764190000.5, clock: 9 };
-
-const channelMessage: ChannelMessage = {
-  id: "server_1:4",
-  user: "ana",
-  channel: "geral",
-  message: "oi",
-  timestamp: 1764190000.1,
-  clock: 5,
-  server: "server_1",
-};
-
-const privateMessage: PrivateMessage = {
-  id: "server_2:1",
-  src: "ana",
-  dst: "bia",
-  user: "ana",
-  message: "psst",
-  timestamp: 1764190000.2,
-  clock: 6,
-  server: "server_2",
-};
 
 const record: ChatRecord = {
   origin: "server_1",
