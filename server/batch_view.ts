@@ -24,7 +24,7 @@
 
 import { compareCodePoints } from "@agora/shared/order";
 import type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
-import { type ChatRecord, recordId } from "@agora/shared/record";
+import { type ChatRecord, postAuthor, recordId } from "@agora/shared/record";
 import type { ChatView, PageOptions } from "./handlers.ts";
 import type { Store } from "./storage.ts";
 
@@ -75,10 +75,7 @@ export class BatchView implements ChatView {
         case "message": {
           const { request_id } = record.data;
           if (request_id === undefined) break;
-          const author = record.op === "publish"
-            ? record.data.user
-            : record.data.src;
-          const key = requestKey(record.op, author, request_id);
+          const key = requestKey(record.op, postAuthor(record), request_id);
           // The first one wins, as in the store.
           if (!this.#requests.has(key)) {
             this.#requests.set(key, recordId(record));

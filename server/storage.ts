@@ -33,7 +33,11 @@
 
 import { DatabaseSync } from "node:sqlite";
 import { compareOrder } from "../shared/order.ts";
-import type { ChatRecord } from "../shared/record.ts";
+import {
+  type ChatRecord,
+  postAuthor,
+  type PostRecord,
+} from "../shared/record.ts";
 import { StorageError } from "./storage_error.ts";
 import { writeOriginalExport } from "./storage_export.ts";
 import { canonicalRecord, RecordDigest } from "./storage_record.ts";
@@ -633,12 +637,12 @@ export class Store {
    * same one whatever order they arrive in. The others stay in the log.
    */
   #materializePost(
-    record: Extract<ChatRecord, { op: "publish" | "message" }>,
+    record: PostRecord,
     delta: StoreCounts,
   ): void {
     const s = this.#s;
     const key = record.data.request_id!;
-    const author = record.op === "publish" ? record.data.user : record.data.src;
+    const author = postAuthor(record);
     const current = s.requestWinner.get(author, record.op, key) as
       | {
         origin: Uint8Array | string;

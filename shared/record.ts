@@ -65,3 +65,11 @@ export type ChatRecord = {
 export function recordId(record: Pick<ChatRecord, "origin" | "seq">): string {
   return `${record.origin}:${record.seq}`;
 }
+
+/** A post: a channel message or a private message. */
+export type PostRecord = Extract<ChatRecord, { op: "publish" | "message" }>;
+
+/** Who sent a post: a `publish`'s user, a `message`'s src. */
+export function postAuthor(record: PostRecord): string {
+  return record.op === "publish" ? record.data.user : record.data.src;
+}
