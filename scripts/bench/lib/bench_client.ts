@@ -18,12 +18,8 @@
  * @module
  */
 
-import {
-  decodeEnvelope,
-  encodeEnvelope,
-  type WireMap,
-} from "@agora/shared/protocol";
-import { Request } from "@agora/shared/zmq";
+import type { WireMap } from "@agora/shared/protocol";
+import { TestClient } from "../../../server/testing/client.ts";
 
 /** A decoded reply. */
 export interface BenchReply {
@@ -33,18 +29,21 @@ export interface BenchReply {
   data: WireMap;
 }
 
-/** One REQ socket with per-call timeout and reconnect on timeout. */
+/**
+ * One REQ socket with per-call timeout and reconnect on timeout (the
+ * servers' test client), stamping requests with a Lamport clock that
+ * follows the replies'.
+ */
 export class BenchClient {
   /** The endpoint. */
   readonly endpoint: string;
-  readonly #timeoutMs: number;
-  #socket: Request | undefined;
+  readonly #client: TestClient;
   #clock = 0;
 
   /** A client; its socket opens on the first call. */
   constructor(endpoint: string, timeoutMs = 10_000) {
     this.endpoint = endpoint;
-    this.#timeoutMs = timeoutMs;
+    this.#client = new TestClient(endpoint, timeoutMs);
   }
 
   /**
@@ -54,46 +53,23 @@ export class BenchClient {
   async call(
     service: string,
     data: WireMap = {},
-    timeoutMs = this.#timeoutMs,
+    timeoutMs?: number,
   ): Promise<BenchReply> {
-    const socket = this.#socket ?? this.#open();
-    socket.receiveTimeout = timeoutMs;
-    let frames: Uint8Array[];
-    try {
-      await socket.send(encodeEnvelope({
-        service,
-        data: { ...data, timestamp: Date.now() / 1000, clock: ++this.#clock },
-      }));
-      frames = await socket.receive();
-    } catch (error) {
-      socket.close();
-      this.#socket = undefined;
-      throw error;
-    }
-    const envelope = decodeEnvelope(frames[0]);
-    if (!envelope.ok) {
-      throw new Error(
-        `Cannot decode the "${service}" reply from ${this.endpoint}: ${envelope.description}`,
-      );
-    }
-    const clock = envelope.value.data.clock;
+    const reply = await this.#client.call(service, {
+      ...data,
+      timestamp: Date.now() / 1000,
+      clock: ++this.#clock,
+    }, { stamp: false, timeoutMs });
+    const clock = reply.data.clock;
     if (typeof clock === "number" && clock >= this.#clock) {
       this.#clock = clock + 1;
     }
-    return envelope.value;
+    return reply as BenchReply;
   }
 
   /** Closes the socket (a pending call rejects). */
   close(): void {
-    this.#socket?.close();
-    this.#socket = undefined;
-  }
-
-  #open(): Request {
-    const socket = new Request({ linger: 0 });
-    socket.connect(this.endpoint);
-    this.#socket = socket;
-    return socket;
+    this.#client.close();
   }
 }
 
