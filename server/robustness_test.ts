@@ -6,7 +6,11 @@
  */
 
 import assert from "node:assert/strict";
-import { encodeValue } from "@agora/shared/protocol";
+import {
+  CLIENT_SERVICES,
+  encodeValue,
+  PEER_SERVICES,
+} from "@agora/shared/protocol";
 import { Prng } from "@agora/shared/testing/prng";
 import { Dealer, Request } from "@agora/shared/zmq";
 import { startCluster } from "./testing/cluster.ts";
@@ -17,21 +21,8 @@ const FRAMES = 12_000;
 const WINDOW = 64;
 
 const SERVICES = [
-  "login",
-  "users",
-  "channel",
-  "channels",
-  "publish",
-  "message",
-  "history",
-  "private_history",
-  "subscribe",
-  "clock",
-  "election",
-  "clock_adjust",
-  "sync",
-  "sync_state",
-  "status",
+  ...CLIENT_SERVICES,
+  ...PEER_SERVICES,
   "rank",
   "list",
   "",
