@@ -13,13 +13,13 @@ import type {
   Subscription,
 } from "./cluster.ts";
 import type { FakeCluster } from "./fake_cluster.ts";
+import { SubscriptionSet } from "./subscription_set.ts";
 
 /** A chat session of {@linkcode FakeCluster}. */
 export class FakeChatSession implements ChatSession {
   readonly user: string;
   readonly #cluster: FakeCluster;
-  readonly #subscriptions = new Set<Subscription>();
-  #closed = false;
+  readonly #subscriptions = new SubscriptionSet();
 
   /** Creates the session of `user`, who has just logged in to `cluster`. */
   constructor(cluster: FakeCluster, user: string) {
@@ -72,24 +72,11 @@ export class FakeChatSession implements ChatSession {
   }
 
   close(): Promise<void> {
-    this.#closed = true;
-    for (const subscription of this.#subscriptions) subscription.close();
-    this.#subscriptions.clear();
+    this.#subscriptions.closeAll();
     return Promise.resolve();
   }
 
   #track(inner: Subscription): Subscription {
-    if (this.#closed) {
-      inner.close();
-      return { close() {} };
-    }
-    const subscription: Subscription = {
-      close: () => {
-        inner.close();
-        this.#subscriptions.delete(subscription);
-      },
-    };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.#subscriptions.track(inner);
   }
 }

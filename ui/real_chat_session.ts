@@ -16,21 +16,18 @@ import type {
   Subscription,
 } from "./cluster.ts";
 import { mapClusterErrors } from "./real_errors.ts";
+import { CLOSED_SUBSCRIPTION, SubscriptionSet } from "./subscription_set.ts";
 
 /** How many recent messages `sendPrivate` searches for the one it sent. */
 export const SENT_LOOKUP_LIMIT = 100;
-
-/** A closed subscription, for calls made after the session ended. */
-const CLOSED: Subscription = { close() {} };
 
 /** See the module doc. */
 export class RealChatSession implements ChatSession {
   /** The logged-in user. */
   readonly user: string;
   readonly #client: AgoraClient;
-  readonly #subscriptions = new Set<Subscription>();
+  readonly #subscriptions = new SubscriptionSet();
   readonly #onClose: (session: RealChatSession) => void;
-  #closed = false;
 
   /**
    * The session of `user`, who has just logged in through `client`.
@@ -48,7 +45,7 @@ export class RealChatSession implements ChatSession {
 
   /** Whether {@linkcode RealChatSession.close} was called. */
   get closed(): boolean {
-    return this.#closed;
+    return this.#subscriptions.closed;
   }
 
   /** Every user the cluster knows. */
@@ -79,7 +76,7 @@ export class RealChatSession implements ChatSession {
     channel: string,
     onMessage: (message: ChannelMessage) => void,
   ): Promise<Subscription> {
-    if (this.#closed) return CLOSED;
+    if (this.closed) return CLOSED_SUBSCRIPTION;
     const feed = this.#track(
       await mapClusterErrors(() =>
         Promise.resolve(this.#client.onChannel(channel, (message) => {
@@ -100,7 +97,7 @@ export class RealChatSession implements ChatSession {
   async subscribePrivate(
     onMessage: (message: PrivateMessage) => void,
   ): Promise<Subscription> {
-    if (this.#closed) return CLOSED;
+    if (this.closed) return CLOSED_SUBSCRIPTION;
     const user = this.user;
     return this.#track(
       await mapClusterErrors(() =>
@@ -162,10 +159,8 @@ export class RealChatSession implements ChatSession {
 
   /** Closes every subscription of the session. Idempotent. */
   close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    this.#closed = true;
-    for (const subscription of [...this.#subscriptions]) subscription.close();
-    this.#subscriptions.clear();
+    if (this.closed) return Promise.resolve();
+    this.#subscriptions.closeAll();
     this.#onClose(this);
     return Promise.resolve();
   }
@@ -193,17 +188,6 @@ export class RealChatSession implements ChatSession {
   }
 
   #track(inner: Subscription): Subscription {
-    if (this.#closed) {
-      inner.close();
-      return CLOSED;
-    }
-    const subscription: Subscription = {
-      close: () => {
-        inner.close();
-        this.#subscriptions.delete(subscription);
-      },
-    };
-    this.#subscriptions.add(subscription);
-    return subscription;
+    return this.#subscriptions.track(inner);
   }
 }
