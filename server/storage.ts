@@ -266,16 +266,7 @@ export class Store {
             // its first occurrence (SQLite inserts the tuples in order).
             if (!fresh.delete(record.seq)) continue;
             delta.records++;
-            if (
-              (record.op === "publish" || record.op === "message") &&
-              record.data.request_id !== undefined
-            ) {
-              // In order: an earlier post of the batch may hold the key.
-              this.#insertMessages(published, delta);
-              published.length = 0;
-              this.#materializePost(record, delta);
-            } else if (record.op === "publish") published.push(record);
-            else this.#materialize(record, delta);
+            this.#index(record, published, delta);
             inserted.push(record);
             digest.add(record, jsons[i - start]);
             state.maxSeq = Math.max(state.maxSeq, record.seq);
@@ -630,61 +621,75 @@ export class Store {
   }
 
   /**
-   * Indexes a post that carries a client key (`request_id`). Of the posts
-   * with one author and key (a retry that reached another server before
-   * the first post did), only the first in message order (`clock`, origin,
-   * seq) is in the histories and in `requests`: every replica picks the
-   * same one whatever order they arrive in. The others stay in the log.
+   * Materialises a record just stored in the log: `publish` records are
+   * collected in `published` for one multi-row insert, the rest go at once.
+   *
+   * A post with a client key (`request_id`) claims the key. Of the posts
+   * with one kind, author and key (a retry that reached another server
+   * before the first post did), only the first in message order (`clock`,
+   * origin, seq) is in the histories and in `requests`: every replica picks
+   * the same one whatever order they arrive in. The others stay in the log.
    */
-  #materializePost(
-    record: PostRecord,
+  #index(
+    record: ChatRecord,
+    published: ChatRecord[],
     delta: StoreCounts,
   ): void {
+    const post = record.op === "publish" || record.op === "message";
+    if (post && record.data.request_id !== undefined) {
+      const claimed = this.#s.insertRequest.run(
+        postAuthor(record),
+        record.op,
+        record.data.request_id,
+        record.origin,
+        record.seq,
+      ).changes > 0;
+      if (!claimed) {
+        // An earlier post of this batch may hold the key: index those first.
+        this.#insertMessages(published.splice(0), delta);
+        if (!this.#takeKey(record, delta)) return;
+      }
+    }
+    if (record.op === "publish") published.push(record);
+    else this.#materialize(record, delta);
+  }
+
+  /**
+   * A post whose key is held: if it comes first in message order it takes
+   * the key and the holder leaves the histories (true: index the post).
+   */
+  #takeKey(record: PostRecord, delta: StoreCounts): boolean {
     const s = this.#s;
     const key = record.data.request_id!;
     const author = postAuthor(record);
-    const current = s.requestWinner.get(author, record.op, key) as
-      | {
-        origin: Uint8Array | string;
-        seq: number;
-        clock: number;
-        data: string;
-      }
-      | undefined;
-    if (current !== undefined) {
-      const winner = {
-        clock: current.clock,
-        server: columnText(current.origin),
-        seq: current.seq,
-      };
-      const challenger = {
-        clock: record.clock,
-        server: record.origin,
-        seq: record.seq,
-      };
-      if (compareOrder(challenger, winner) >= 0) return;
-      // The new post comes first: it takes the key and the old one leaves
-      // the histories.
-      const old = JSON.parse(current.data) as Record<string, string>;
-      if (record.op === "publish") {
-        s.deleteMessage.run(
-          old.channel,
-          winner.clock,
-          winner.server,
-          winner.seq,
-        );
-        delta.messages--;
-      } else {
-        const [a, b] = pairKey(old.src, old.dst);
-        s.deletePrivate.run(a, b, winner.clock, winner.server, winner.seq);
-        delta.privateMessages--;
-      }
-      s.updateRequest.run(record.origin, record.seq, author, record.op, key);
+    const holder = s.requestWinner.get(author, record.op, key) as {
+      origin: Uint8Array | string;
+      seq: number;
+      clock: number;
+      data: string;
+    };
+    const winner = {
+      clock: holder.clock,
+      server: columnText(holder.origin),
+      seq: holder.seq,
+    };
+    const challenger = {
+      clock: record.clock,
+      server: record.origin,
+      seq: record.seq,
+    };
+    if (compareOrder(challenger, winner) >= 0) return false;
+    const old = JSON.parse(holder.data) as Record<string, string>;
+    if (record.op === "publish") {
+      s.deleteMessage.run(old.channel, winner.clock, winner.server, winner.seq);
+      delta.messages--;
     } else {
-      s.insertRequest.run(author, record.op, key, record.origin, record.seq);
+      const [a, b] = pairKey(old.src, old.dst);
+      s.deletePrivate.run(a, b, winner.clock, winner.server, winner.seq);
+      delta.privateMessages--;
     }
-    if (record.op === "publish") this.#insertMessages([record], delta);
-    else this.#materialize(record, delta);
+    s.updateRequest.run(record.origin, record.seq, author, record.op, key);
+    return true;
   }
 
   /** Materialises a record other than `publish`, just stored in the log. */
