@@ -226,6 +226,32 @@ export class Store {
       return [];
     }
 
+    try {
+      return this.#write(batch, clock, meta, options.durable ?? true);
+    } catch (error) {
+      if (!(error instanceof StaleMaxSeq)) throw error;
+      // Only a store edited from outside gets here (the origins table is
+      // written in the same transaction as the log). Re-read the origin's
+      // highest seq from the log and try once more.
+      const row = this.#s.logMaxSeq.get(error.origin) as { seq: number | null };
+      const state = this.#origins.get(error.origin) ?? emptyOrigin();
+      this.#origins.set(error.origin, { ...state, maxSeq: row.seq ?? 0 });
+      try {
+        return this.#write(batch, clock, meta, options.durable ?? true);
+      } catch (again) {
+        if (!(again instanceof StaleMaxSeq)) throw again;
+        throw new StorageError("CORRUPT", again.message);
+      }
+    }
+  }
+
+  /** {@linkcode Store.append} after validation. */
+  #write(
+    batch: readonly ChatRecord[],
+    clock: number | undefined,
+    meta: readonly (readonly [string, string])[],
+    durable: boolean,
+  ): ChatRecord[] {
     const inserted: ChatRecord[] = [];
     const delta = emptyCounts();
     const touched = new Map<string, OriginState>();
@@ -234,7 +260,6 @@ export class Store {
     const insertedSeqs = new Map<string, Set<number>>();
     const digest = this.#digest.clone();
     const nextClock = Math.max(this.#clock, clock ?? 0);
-    const durable = options.durable ?? true;
     if (!durable) this.#db.exec("PRAGMA synchronous = NORMAL");
     this.#db.exec("BEGIN IMMEDIATE");
     try {
@@ -249,7 +274,13 @@ export class Store {
         const jsons = batch.slice(start, end).map((r) =>
           JSON.stringify(r.data)
         );
-        const fresh = this.#insertRun(batch, jsons, start, end);
+        const fresh = this.#insertRun(
+          batch,
+          jsons,
+          start,
+          end,
+          (touched.get(origin) ?? this.#origins.get(origin))?.maxSeq ?? 0,
+        );
         if (fresh.size > 0) {
           const state = touched.get(origin) ??
             { ...(this.#origins.get(origin) ?? emptyOrigin()) };
@@ -583,19 +614,42 @@ export class Store {
   }
 
   /**
-   * Inserts `batch[start..end)` (one origin) into the log; returns the seqs
-   * that were not stored before.
+   * Inserts `batch[start..end)` (one origin, whose highest stored seq is
+   * `maxSeq`) into the log; returns the seqs that were not stored before.
    */
   #insertRun(
     batch: readonly ChatRecord[],
     jsons: readonly string[],
     start: number,
     end: number,
+    maxSeq: number,
   ): Set<number> {
     const values: (string | number)[] = [];
+    // Seqs rising from above `maxSeq` (a catch-up page, a turn's own
+    // records) are all new: no conflict to report.
+    let rising = true;
+    let previous = maxSeq;
     for (let i = start; i < end; i++) {
       const { origin, seq, clock, timestamp, op } = batch[i];
       values.push(origin, seq, clock, timestamp, op, jsons[i - start]);
+      rising &&= seq > previous;
+      previous = seq;
+    }
+    if (rising) {
+      const { changes } = this.#s.appendRecords.rows(end - start).run(
+        ...values,
+      );
+      if (changes !== end - start) {
+        throw new StaleMaxSeq(
+          batch[start].origin,
+          `Cannot append records: ${end - start} new seqs of ${
+            JSON.stringify(batch[start].origin)
+          } above ${maxSeq} stored only ${changes} rows`,
+        );
+      }
+      const fresh = new Set<number>();
+      for (let i = start; i < end; i++) fresh.add(batch[i].seq);
+      return fresh;
     }
     const rows = this.#s.insertRecords.rows(end - start).all(...values) as {
       seq: number;
@@ -840,4 +894,16 @@ function checkMeta(key: unknown, value: unknown): [string, string] {
   }
   // Well-formed, so what getMeta returns is exactly what was stored.
   return [key.toWellFormed(), value.toWellFormed()];
+}
+
+/**
+ * A run the origins table said was new collided with stored records: the
+ * cached highest seq is stale (see `Store.append`).
+ */
+class StaleMaxSeq extends Error {
+  readonly origin: string;
+  constructor(origin: string, message: string) {
+    super(message);
+    this.origin = origin;
+  }
 }

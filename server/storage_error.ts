@@ -17,7 +17,9 @@ export type StorageErrorCode =
   /** The store was closed. */
   | "CLOSED"
   /** The database has a schema version this code does not know. */
-  | "SCHEMA";
+  | "SCHEMA"
+  /** The tables disagree with each other (the batch was rolled back). */
+  | "CORRUPT";
 
 /**
  * An expected store failure; `code` says which kind. SQLite I/O errors

@@ -42,6 +42,16 @@ export function prepareStatements(db: DatabaseSync) {
       6,
       "ON CONFLICT DO NOTHING RETURNING seq",
     ),
+    // For runs whose seqs all lie above the origin's highest stored seq
+    // (catch-up pages, a turn's own records): none should conflict, so the
+    // count of changes says what RETURNING would, without a row object per
+    // record (5-10% of `append` in catch-up).
+    appendRecords: new BulkInsert(
+      db,
+      "INSERT INTO records (origin, seq, clock, timestamp, op, data) VALUES",
+      6,
+      "ON CONFLICT DO NOTHING",
+    ),
     insertMessages: new BulkInsert(
       db,
       "INSERT INTO messages (channel, clock, origin, seq) VALUES",
@@ -73,6 +83,7 @@ export function prepareStatements(db: DatabaseSync) {
       `SELECT CAST(origin AS BLOB) AS origin, seq FROM requests
        WHERE user = ? AND op = ? AND request_id = ?`,
     ),
+    logMaxSeq: p("SELECT MAX(seq) AS seq FROM records WHERE origin = ?"),
     hasRecord: p("SELECT 1 AS x FROM records WHERE origin = ? AND seq = ?"),
     recordClock: p("SELECT clock FROM records WHERE origin = ? AND seq = ?"),
     recordsAfter: p(

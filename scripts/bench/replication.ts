@@ -38,6 +38,12 @@ export interface ReplicationBenchOptions {
   lagRatePerSecond?: number;
   /** Writes of the lag run. */
   lagCount?: number;
+  /**
+   * Writes just before the lag run, at its rate, not measured: the
+   * servers' first second after start (JIT compilation, cold caches) is
+   * not what a running cluster does.
+   */
+  lagWarmupCount?: number;
   /** REQ sockets writing in the lag run. */
   lagSenders?: number;
   /** Messages written while a server is down. */
@@ -58,6 +64,7 @@ export const REPLICATION_DEFAULTS: Readonly<
 > = {
   lagRatePerSecond: 1000,
   lagCount: 10_000,
+  lagWarmupCount: 1_000,
   lagSenders: 16,
   catchUpMessages: 100_000,
   catchUpClients: 32,
@@ -94,6 +101,19 @@ export async function run(
     }
     await converged(cluster.servers.map((s) => s.endpoint));
 
+    const lagRun = (count: number) =>
+      measureReplicationLag({
+        origin: first.name,
+        originEndpoint: first.endpoint,
+        replicaEndpoints: [second.endpoint, third.endpoint],
+        user: USER,
+        channel: CHANNEL,
+        ratePerSecond: o.lagRatePerSecond,
+        count,
+        senders: o.lagSenders,
+        messageBytes: o.messageBytes,
+      });
+    if (o.lagWarmupCount > 0) await lagRun(o.lagWarmupCount);
     const cpuMeter = meterCpu([
       ...cluster.servers.map((s) => ({
         name: s.name,
@@ -101,17 +121,7 @@ export async function run(
       })),
       { name: "benchmark clients", pid: Deno.pid },
     ]);
-    const lag = await measureReplicationLag({
-      origin: first.name,
-      originEndpoint: first.endpoint,
-      replicaEndpoints: [second.endpoint, third.endpoint],
-      user: USER,
-      channel: CHANNEL,
-      ratePerSecond: o.lagRatePerSecond,
-      count: o.lagCount,
-      senders: o.lagSenders,
-      messageBytes: o.messageBytes,
-    });
+    const lag = await lagRun(o.lagCount);
     const lagCpu = cpuMeter();
     const lagLoad = loadAverage();
     log(

@@ -52,6 +52,7 @@ Deno.test({
     const section = await run({
       lagRatePerSecond: 200,
       lagCount: 40,
+      lagWarmupCount: 20,
       lagSenders: 2,
       catchUpMessages: 200,
       catchUpClients: 4,

@@ -31,6 +31,8 @@ export interface ReplicationSizes {
   lagRatePerSecond: number;
   /** Writes of the lag run. */
   lagCount: number;
+  /** Unmeasured writes just before it. */
+  lagWarmupCount: number;
   /** REQ sockets of the lag run. */
   lagSenders: number;
   /** Messages written while a server was down. */
@@ -156,7 +158,9 @@ export function replicationReport(
       count(o.lagCount)
     } writes to server_1)`,
     "",
-    `Method: the servers publish no per-replica event, so visibility is read where it is defined: each server's \`status\` carries \`vector.server_1\`, the highest server_1 seq it holds with no gap below, counted only once the records are committed to its store (so any read there sees them). The benchmark polls \`status\` on server_2 and server_3 back to back (one request outstanding each) while ${o.lagSenders} REQ sockets publish to server_1 on an open-loop schedule; each publish reply carries its id \`server_1:<seq>\`. A write is visible on a replica at the arrival of the first poll reply whose vector reaches its seq; its lag is the later of the two replicas minus the time the write was sent (this includes server_1's own commit) — an upper bound, late by at most one poll round trip (the resolution, below). Achieved ${
+    `Method: the servers publish no per-replica event, so visibility is read where it is defined: each server's \`status\` carries \`vector.server_1\`, the highest server_1 seq it holds with no gap below, counted only once the records are committed to its store (so any read there sees them). The benchmark polls \`status\` on server_2 and server_3 back to back (one request outstanding each) while ${o.lagSenders} REQ sockets publish to server_1 on an open-loop schedule, after ${
+      count(o.lagWarmupCount)
+    } writes at the same rate that are not measured (the servers' first second after start: JIT compilation, cold caches); each publish reply carries its id \`server_1:<seq>\`. A write is visible on a replica at the arrival of the first poll reply whose vector reaches its seq; its lag is the later of the two replicas minus the time the write was sent (this includes server_1's own commit) — an upper bound, late by at most one poll round trip (the resolution, below). Achieved ${
       count(lag.achievedPerSecond)
     } writes/s; ${lag.writes} writes acknowledged, ${lag.unseen} never seen on a replica. CPU during the run, % of one core: ${
       Object.entries(m.lagCpu).map(([name, percent]) =>
