@@ -18,7 +18,7 @@ import {
 } from "./limits.ts";
 import { parseMessageId } from "./message_id.ts";
 import { validateName, validateNewName } from "./names.ts";
-import { utf8ByteLength } from "./utf8.ts";
+import { exceedsUtf8Bytes, utf8ByteLength } from "./utf8.ts";
 
 const REQUEST_ID = new RegExp(`^[A-Za-z0-9._:-]{1,${REQUEST_ID_CHARS_MAX}}$`);
 
@@ -73,10 +73,7 @@ export class FieldReader {
       this.fail(`The field "${key}" must not be empty.`);
       return "";
     }
-    // Cheap bound first: every UTF-16 unit is at least one UTF-8 byte.
-    if (
-      value.length > MAX_TEXT_BYTES || utf8ByteLength(value) > MAX_TEXT_BYTES
-    ) {
+    if (exceedsUtf8Bytes(value, MAX_TEXT_BYTES)) {
       this.fail(
         `The field "${key}" must be at most ${MAX_TEXT_BYTES} bytes of UTF-8 (got ${
           utf8ByteLength(value)
@@ -125,7 +122,7 @@ export class FieldReader {
       this.fail(`The field "${key}" must be a non-empty string.`);
       return undefined;
     }
-    if (utf8ByteLength(value) > MAX_TOKEN_BYTES) {
+    if (exceedsUtf8Bytes(value, MAX_TOKEN_BYTES)) {
       this.fail(`The field "${key}" must be at most ${MAX_TOKEN_BYTES} bytes.`);
       return undefined;
     }

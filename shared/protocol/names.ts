@@ -9,7 +9,7 @@
  * @module
  */
 
-import { utf8ByteLength } from "./utf8.ts";
+import { exceedsUtf8Bytes, utf8ByteLength } from "./utf8.ts";
 
 /** Longest name, in UTF-8 bytes. */
 export const MAX_NAME_BYTES = 64;
@@ -64,7 +64,7 @@ export function validateName(
       i++;
     }
   }
-  if (utf8ByteLength(value) > MAX_NAME_BYTES) return _tooLong(field, value);
+  if (exceedsUtf8Bytes(value, MAX_NAME_BYTES)) return _tooLong(field, value);
   if (EDGE_WHITESPACE.test(value)) {
     return `The field "${field}" must not start or end with whitespace.`;
   }

@@ -36,6 +36,24 @@ export function utf8ByteLength(text: string): number {
 }
 
 /**
+ * Whether `text` takes more than `maxBytes` bytes in UTF-8 (as
+ * {@linkcode utf8ByteLength} counts them), counting only when the length
+ * alone cannot tell: a UTF-16 unit is 1 to 3 bytes of UTF-8 (a surrogate
+ * pair, 2 units, is 4 bytes).
+ *
+ * @example
+ * ```ts
+ * import { exceedsUtf8Bytes } from "@agora/shared/protocol";
+ * exceedsUtf8Bytes("olá", 3); // true
+ * ```
+ */
+export function exceedsUtf8Bytes(text: string, maxBytes: number): boolean {
+  if (text.length > maxBytes) return true;
+  if (text.length * 3 <= maxBytes) return false;
+  return utf8ByteLength(text) > maxBytes;
+}
+
+/**
  * Whether `bytes[start, end)` is well-formed UTF-8 (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF).
  *

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isWellFormedUtf8, utf8ByteLength } from "./utf8.ts";
+import { exceedsUtf8Bytes, isWellFormedUtf8, utf8ByteLength } from "./utf8.ts";
 
 const encoder = new TextEncoder();
 
@@ -62,4 +62,30 @@ Deno.test("isWellFormedUtf8() checks only the given range", () => {
   // A sequence that runs past `end` is truncated even if bytes follow.
   const split = encoder.encode("é");
   assert.equal(isWellFormedUtf8(split, 0, 1), false);
+});
+
+Deno.test("exceedsUtf8Bytes() agrees with utf8ByteLength() at every bound", () => {
+  const samples = [
+    "",
+    "a",
+    "olá",
+    "日本語",
+    "😀",
+    "a😀b",
+    "\ud800",
+    "x".repeat(40),
+    "é".repeat(30),
+    "語".repeat(25),
+    "😀".repeat(20),
+  ];
+  for (const text of samples) {
+    const bytes = utf8ByteLength(text);
+    for (let max = 0; max <= bytes + 4; max++) {
+      assert.equal(
+        exceedsUtf8Bytes(text, max),
+        bytes > max,
+        `${JSON.stringify(text)} against ${max}`,
+      );
+    }
+  }
 });
