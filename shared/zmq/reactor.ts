@@ -163,7 +163,10 @@ class Reactor {
     // application more work, while deferring a send (a request the peer
     // could be working on meanwhile) would only delay it.
     if (receiving) {
-      const nowMs = performance.now();
+      // Date.now(): ~65 ns against ~150 ns for performance.now() (an op),
+      // on every receive; 1 ms steps are plenty for a 50 ms bound, and a
+      // wall-clock jump only ends one budget early or leaves it to BATCH_OPS.
+      const nowMs = Date.now();
       if (this.#budgetStartMs < 0) this.#budgetStartMs = nowMs;
       else if (nowMs - this.#budgetStartMs > BATCH_MS) {
         this.#opsLeft = 0;
