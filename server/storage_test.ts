@@ -170,6 +170,18 @@ function snapshot(store: Store) {
   };
 }
 
+/** A login of "ana" from origin "s1" with `seq` (and that clock). */
+function loginRecord(seq: number): ChatRecord {
+  return {
+    origin: "s1",
+    seq,
+    clock: seq,
+    timestamp: seq,
+    op: "login",
+    data: { user: "ana" },
+  };
+}
+
 /** Runs `fn` with a fresh temp directory, removed afterwards. */
 async function withDir(
   fn: (dir: string) => void | Promise<void>,
@@ -481,21 +493,13 @@ Deno.test("privateHistory() returns both directions, paged, either argument orde
 
 Deno.test("vector() tracks the highest contiguous seq across gaps", async () => {
   await withStore((store) => {
-    const rec = (seq: number): ChatRecord => ({
-      origin: "s1",
-      seq,
-      clock: seq,
-      timestamp: seq,
-      op: "login",
-      data: { user: "ana" },
-    });
-    store.append([rec(2), rec(4)]);
+    store.append([loginRecord(2), loginRecord(4)]);
     assert.deepEqual(store.vector(), { s1: 0 });
     assert.equal(store.maxSeq("s1"), 4);
     assert.equal(store.nextSeq("s1"), 5);
-    store.append([rec(1)]);
+    store.append([loginRecord(1)]);
     assert.deepEqual(store.vector(), { s1: 2 });
-    store.append([rec(3), rec(6)]);
+    store.append([loginRecord(3), loginRecord(6)]);
     assert.deepEqual(store.vector(), { s1: 4 });
     assert.deepEqual(
       store.recordsAfter("s1", 2, 10).map((r) => r.seq),
@@ -512,35 +516,39 @@ Deno.test("vector() tracks the highest contiguous seq across gaps", async () => 
 
 Deno.test("append() of runs above the highest seq, mixed with gaps and repeats, stores each seq once", async () => {
   await withStore((store) => {
-    const rec = (seq: number): ChatRecord => ({
-      origin: "s1",
-      seq,
-      clock: seq,
-      timestamp: seq,
-      op: "login",
-      data: { user: "ana" },
-    });
     // Rising from above the highest seq (the insert that reports nothing),
     // then runs that fill gaps, repeat a seq or go back: each must report
     // exactly the seqs it stored.
-    assert.deepEqual(store.append([1, 2, 5].map(rec)).map((r) => r.seq), [
-      1,
-      2,
-      5,
-    ]);
-    assert.deepEqual(store.append([6, 6, 7].map(rec)).map((r) => r.seq), [
-      6,
-      7,
-    ]);
-    assert.deepEqual(store.append([3, 8, 5].map(rec)).map((r) => r.seq), [
-      3,
-      8,
-    ]);
-    assert.deepEqual(store.append([9, 4, 10].map(rec)).map((r) => r.seq), [
-      9,
-      4,
-      10,
-    ]);
+    assert.deepEqual(
+      store.append([1, 2, 5].map(loginRecord)).map((r) => r.seq),
+      [
+        1,
+        2,
+        5,
+      ],
+    );
+    assert.deepEqual(
+      store.append([6, 6, 7].map(loginRecord)).map((r) => r.seq),
+      [
+        6,
+        7,
+      ],
+    );
+    assert.deepEqual(
+      store.append([3, 8, 5].map(loginRecord)).map((r) => r.seq),
+      [
+        3,
+        8,
+      ],
+    );
+    assert.deepEqual(
+      store.append([9, 4, 10].map(loginRecord)).map((r) => r.seq),
+      [
+        9,
+        4,
+        10,
+      ],
+    );
     assert.equal(store.counts().records, 10);
     assert.deepEqual(store.vector(), { s1: 10 });
     assert.equal(store.maxSeq("s1"), 10);
@@ -549,16 +557,8 @@ Deno.test("append() of runs above the highest seq, mixed with gaps and repeats, 
 
 Deno.test("append() repairs an origins table that lags the log (edited from outside)", async () => {
   await withDir((dir) => {
-    const rec = (seq: number): ChatRecord => ({
-      origin: "s1",
-      seq,
-      clock: seq,
-      timestamp: seq,
-      op: "login",
-      data: { user: "ana" },
-    });
     let store = Store.open(dir);
-    store.append([1, 2, 3, 4].map(rec));
+    store.append([1, 2, 3, 4].map(loginRecord));
     const digest = store.digest();
     store.close();
     const db = new DatabaseSync(`${dir}/agora.sqlite`);
@@ -567,7 +567,10 @@ Deno.test("append() repairs an origins table that lags the log (edited from outs
     store = Store.open(dir);
     try {
       // Seqs 3..5 look new to the stale table; 3 and 4 are in the log.
-      assert.deepEqual(store.append([3, 4, 5].map(rec)).map((r) => r.seq), [5]);
+      assert.deepEqual(
+        store.append([3, 4, 5].map(loginRecord)).map((r) => r.seq),
+        [5],
+      );
       assert.equal(store.counts().records, 5);
       assert.equal(store.maxSeq("s1"), 5);
       assert.deepEqual(store.vector(), { s1: 5 });

@@ -3,20 +3,21 @@ import { exceedsUtf8Bytes, isWellFormedUtf8, utf8ByteLength } from "./utf8.ts";
 
 const encoder = new TextEncoder();
 
+/** Texts with 1-, 2-, 3- and 4-byte characters and the edges between. */
+const SAMPLES = [
+  "",
+  "a",
+  "olá",
+  "日本語",
+  "😀",
+  "a😀b",
+  "\u0800",
+  "\u07ff",
+  "\uffff",
+];
+
 Deno.test("utf8ByteLength() agrees with TextEncoder", () => {
-  for (
-    const text of [
-      "",
-      "a",
-      "olá",
-      "日本語",
-      "😀",
-      "a😀b",
-      "\u0800",
-      "\u07ff",
-      "\uffff",
-    ]
-  ) {
+  for (const text of SAMPLES) {
     assert.equal(utf8ByteLength(text), encoder.encode(text).length, text);
   }
 });
@@ -66,12 +67,7 @@ Deno.test("isWellFormedUtf8() checks only the given range", () => {
 
 Deno.test("exceedsUtf8Bytes() agrees with utf8ByteLength() at every bound", () => {
   const samples = [
-    "",
-    "a",
-    "olá",
-    "日本語",
-    "😀",
-    "a😀b",
+    ...SAMPLES,
     "\ud800",
     "x".repeat(40),
     "é".repeat(30),
