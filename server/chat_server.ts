@@ -203,7 +203,8 @@ export class ChatServer {
       committer,
       requester: this.#requester,
       enqueue: (task) => this.#pump.enqueue(task),
-      receiveClock: (clock) => this.#lamport.receive(clock),
+      // Records from `sync` pages are not signed: see receiveUntrusted.
+      receiveClock: (clock) => this.#lamport.receiveUntrusted(clock),
       nowSeconds: () => this.#physical.now(),
       events: this.#events,
       log,
@@ -232,7 +233,7 @@ export class ChatServer {
       committer,
       view,
       make,
-      receiveClock: (clock) => this.#lamport.receive(clock),
+      receiveClock: (clock) => this.#lamport.receiveUntrusted(clock),
       stamp: () => this.#stamp(),
       peers,
       onPublication: (frames) => this.#onPublication(frames, auth),
@@ -287,7 +288,8 @@ export class ChatServer {
       const requester = new Requester({
         timeoutMs: config.requestTimeoutMs,
         stamp: () => ({ timestamp: physical.now(), clock: lamport.tick() }),
-        receiveClock: (clock) => lamport.receive(clock),
+        // Replies are not signed (the reference never is): bounded.
+        receiveClock: (clock) => lamport.receiveUntrusted(clock),
         auth,
         curve: config.curve,
         curveFor: (endpoint) => curveEndpoints.has(endpoint),
@@ -521,15 +523,16 @@ export class ChatServer {
     }
     const publication = parsed.value;
     switch (publication.kind) {
-      case "election":
-        this.#lamport.receive(publication.clock);
-        this.#coordination.onAnnouncement(
-          publication.coordinator,
-          announcedRank(publication, auth, this.#physical.now()),
-        );
+      case "election": {
+        // Anyone can publish on the proxy: only a signed announcement
+        // (its rank checks out) may move our clock by any amount.
+        const rank = announcedRank(publication, auth, this.#physical.now());
+        if (rank !== undefined) this.#lamport.receive(publication.clock);
+        else this.#lamport.receiveUntrusted(publication.clock);
+        this.#coordination.onAnnouncement(publication.coordinator, rank);
         return;
+      }
       case "replication":
-        this.#lamport.receive(publication.clock);
         // Our own publications come back through the proxy: nothing to do.
         if (publication.records.every((r) => r.origin === this.config.name)) {
           return;
@@ -541,6 +544,9 @@ export class ChatServer {
           });
           return;
         }
+        // The MAC covers the records (their clocks are merged as they are
+        // stored), not this envelope's clock: a replay could carry any.
+        this.#lamport.receiveUntrusted(publication.clock);
         this.#replicator.onReplicate(publication.records);
         return;
       default:
@@ -642,7 +648,7 @@ async function recoverOwnRecords(
       }
       const own = records.filter((record) => record.origin === config.name);
       if (own.length === 0) break;
-      for (const record of own) lamport.receive(record.clock);
+      for (const record of own) lamport.receiveUntrusted(record.clock);
       recovered += store.append(own, { clock: lamport.value }).length;
     }
   }

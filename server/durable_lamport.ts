@@ -68,6 +68,10 @@ export class DurableLamport {
   receive(remote: unknown): number {
     return this.#clock.receive(remote);
   }
+  /** Merges a clock nobody vouches for (see `LamportClock.receiveUntrusted`). */
+  receiveUntrusted(remote: unknown): number {
+    return this.#clock.receiveUntrusted(remote);
+  }
 
   /** Advances for a send or a record; saves a new reservation first if needed. */
   tick(): number {

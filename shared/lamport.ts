@@ -24,6 +24,16 @@ export function isClockValue(value: unknown): value is number {
 }
 
 /**
+ * The most a clock from an unvouched sender may advance the receiver's
+ * clock in one message, in ticks (2^32); see
+ * {@link LamportClock.receiveUntrusted}. A process's clock follows what it
+ * has seen, so an honest sender is ahead of the receiver only by what the
+ * receiver has not seen yet: a server that was down for a week while the
+ * others handled 1,000 writes/s is about 2^29.2 behind them.
+ */
+export const CLOCK_LEAD_MAX = 2 ** 32;
+
+/**
  * A Lamport clock: {@link tick} before every send, {@link receive} on every
  * receipt.
  *
@@ -80,5 +90,22 @@ export class LamportClock {
     const base = other > this.#value ? other : this.#value;
     this.#value = base < Number.MAX_SAFE_INTEGER ? base + 1 : base;
     return this.#value;
+  }
+
+  /**
+   * {@link receive} for a clock from a sender nobody vouches for (a client,
+   * an unsigned reply or publication): the clock advances by at most
+   * {@link CLOCK_LEAD_MAX} + 1. Unchecked, one message with a clock near
+   * 2^53 would push the receiver, and through it every process, to the
+   * largest exact integer, where clocks stop increasing and a client's
+   * next clock is no longer a valid integer; capped, a sender needs about
+   * two million messages to exhaust the clock space. An honest sender is
+   * never that far ahead, and when it is (a process far behind the rest),
+   * a few messages close the gap.
+   */
+  receiveUntrusted(remote: unknown): number {
+    const other = isClockValue(remote) ? remote : 0;
+    const cap = this.#value + CLOCK_LEAD_MAX;
+    return this.receive(other > cap ? cap : other);
   }
 }

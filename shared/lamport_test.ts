@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isClockValue, LamportClock } from "./lamport.ts";
+import { CLOCK_LEAD_MAX, isClockValue, LamportClock } from "./lamport.ts";
 
 Deno.test("LamportClock starts at 0 and ticks before each send", () => {
   const clock = new LamportClock();
@@ -55,4 +55,39 @@ Deno.test("isClockValue() accepts safe integers >= 0 only", () => {
   assert.equal(isClockValue(-1), false);
   assert.equal(isClockValue("1"), false);
   assert.equal(isClockValue(1.1), false);
+});
+
+Deno.test("receiveUntrusted() merges like receive() up to CLOCK_LEAD_MAX ahead, then caps", () => {
+  const clock = new LamportClock(1000);
+  assert.equal(clock.receiveUntrusted(500), 1001);
+  assert.equal(
+    clock.receiveUntrusted(1000 + CLOCK_LEAD_MAX),
+    1001 + CLOCK_LEAD_MAX,
+  );
+  const before = clock.value;
+  // One message near 2^53 advances the clock by the cap, not to the top.
+  assert.equal(
+    clock.receiveUntrusted(Number.MAX_SAFE_INTEGER - 10),
+    before + CLOCK_LEAD_MAX + 1,
+  );
+  assert.equal(clock.receiveUntrusted("junk"), before + CLOCK_LEAD_MAX + 2);
+  // Near the top the cap cannot overshoot the largest exact integer.
+  const high = new LamportClock(Number.MAX_SAFE_INTEGER - 5);
+  assert.equal(
+    high.receiveUntrusted(Number.MAX_SAFE_INTEGER),
+    Number.MAX_SAFE_INTEGER,
+  );
+  assert.ok(Number.isSafeInteger(high.value));
+});
+
+Deno.test("receiveUntrusted(): a process far behind catches up in a few messages", () => {
+  const fresh = new LamportClock(0);
+  const cluster = 5_000_000_000; // > 2^32: a long-running cluster
+  let messages = 0;
+  while (fresh.value <= cluster) {
+    fresh.receiveUntrusted(cluster);
+    messages++;
+  }
+  assert.equal(messages, 2);
+  assert.equal(fresh.value, cluster + 1);
 });

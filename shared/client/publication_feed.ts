@@ -273,7 +273,7 @@ export class PublicationFeed {
     const clock = "message" in publication
       ? publication.message.clock
       : publication.clock;
-    this.#clock?.receive(clock);
+    this.#clock?.receiveUntrusted(clock);
     let delivered = false;
     for (const listener of listeners) {
       if (listener.kind !== publication.kind || !listener.active) continue;
