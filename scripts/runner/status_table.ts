@@ -34,7 +34,8 @@ export function formatStatus(report: StatusReport): string {
       ? `stale(${s.pid ?? "?"})`
       : "-",
     s.endpoint,
-    s.process === "stopped" && s.health === "down" ? "stopped" : s.health,
+    // A stopped bot has no endpoint to probe ("-"): it is stopped all the same.
+    s.process === "stopped" && s.health !== "ok" ? "stopped" : s.health,
     s.rank === undefined || s.rank === null ? "-" : String(s.rank),
     _role(s),
     s.clock === undefined ? "-" : String(s.clock),
