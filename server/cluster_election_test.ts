@@ -104,3 +104,46 @@ Deno.test("bully election: failover within 3 s, clean takeover, late joiners lea
     await cluster.stop();
   }
 });
+
+Deno.test("bully election without the proxy: the coordinator is kept, and a failover still agrees", async () => {
+  const cluster = await startCluster({ servers: 3 });
+  try {
+    const all = ["server_1", "server_2", "server_3"];
+    await waitFor(
+      "everyone to follow server_1",
+      () => agreed(cluster, all, "server_1"),
+      10_000,
+    );
+    // Announcements travel through the proxy. Without it, followers must
+    // keep their coordinator by asking it directly, for longer than a lease.
+    await cluster.killProxy(false);
+    const watchUntil = performance.now() + 4000; // > 2 leases (1.5 s)
+    while (performance.now() < watchUntil) {
+      assert.deepEqual(
+        await coordinators(cluster, all),
+        ["server_1", "server_1", "server_1"],
+      );
+      await delay(100);
+    }
+    // The coordinator dies while the proxy is still down: the survivors
+    // agree on the next one with no announcement able to reach them.
+    const killedMs = performance.now();
+    await cluster.kill("server_1");
+    await waitFor(
+      "server_2 and server_3 to agree on server_2 without the proxy",
+      () => agreed(cluster, ["server_2", "server_3"], "server_2"),
+      8000,
+      25,
+    );
+    const failoverMs = performance.now() - killedMs;
+    assert.ok(failoverMs <= 4000, `agreement took ${failoverMs.toFixed(0)} ms`);
+    await cluster.startProxy();
+    await waitFor(
+      "agreement on server_2 with the proxy back",
+      () => agreed(cluster, ["server_2", "server_3"], "server_2"),
+      5000,
+    );
+  } finally {
+    await cluster.stop();
+  }
+});

@@ -332,6 +332,8 @@ export class Coordination {
     }
   }
 
+  #lastCoordinator: string | null = null;
+
   #coordinatorChanged(coordinator: string | null, previous: string | null) {
     const timestamp = this.#o.physical.now();
     if (previous === this.#o.name) this.#berkeley.step({ type: "cancel" });
@@ -342,7 +344,13 @@ export class Coordination {
       }
       return;
     }
-    this.#o.log.info("coordinator", { coordinator, previous });
+    // After a loss the election reports `previous: null` (none was known
+    // meanwhile); the log names the one before the gap.
+    this.#o.log.info("coordinator", {
+      coordinator,
+      previous: previous ?? this.#lastCoordinator,
+    });
+    this.#lastCoordinator = coordinator;
     this.#o.events.push({
       type: "election",
       coordinator,
@@ -382,6 +390,7 @@ export class Coordination {
             type: "status_reply",
             nowMs: this.#nowMs(),
             coordinator: status.coordinator,
+            from: to,
           }) ?? [],
         );
       },

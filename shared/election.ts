@@ -21,10 +21,15 @@
  *   With no peer to ask we win at once.
  * - **awaiting**: someone higher answered OK and runs its own election; its
  *   announcement should follow. Without one within `announcementTimeoutMs`,
- *   start the election again.
+ *   ask the higher servers' `status` and start the election again (a reply
+ *   naming one of them as coordinator ends it).
  * - **idle**: a coordinator is known. The coordinator repeats `announce`
  *   every `announceIntervalMs`. Anyone else expects those announcements:
- *   none for `coordinatorLeaseMs` means the coordinator is dead.
+ *   after 1.5 intervals without one it asks the coordinator's `status`
+ *   (every half interval), and an answer that it still is renews the lease
+ *   like an announcement; announcements travel through the proxy, and a
+ *   proxy outage must not cost the cluster its coordinator. Neither for
+ *   `coordinatorLeaseMs` means the coordinator is dead.
  *
  * ## Detecting a dead coordinator
  *
@@ -45,7 +50,8 @@
  * - From a server we outrank: if we are the coordinator we announce again at
  *   once; otherwise, unless a live coordinator outranking the claimant is
  *   known, we start an election (which we, or someone higher, will win).
- * - `status` replies only inform a server that has no coordinator yet.
+ * - `status` replies inform a server that has no coordinator yet, and
+ *   renew the lease when the coordinator itself answers that it is one.
  *
  * Receiving `election` (the server always answers `election: "OK"`
  * itself): if the sender is outranked by us (or unknown, e.g. a course
@@ -135,8 +141,13 @@ export type ElectionInput =
   | { type: "election_ok"; nowMs: number; from: string }
   /** `{service:"election", data:{coordinator, rank?}}` on topic `servers`. */
   | { type: "announcement"; nowMs: number; coordinator: string; rank?: number }
-  /** A peer's `status` reply named its coordinator. */
-  | { type: "status_reply"; nowMs: number; coordinator: string | null }
+  /** A peer (`from`, when known) answered `status` naming its coordinator. */
+  | {
+    type: "status_reply";
+    nowMs: number;
+    coordinator: string | null;
+    from?: string;
+  }
   /** A request to `name` (believed coordinator) failed. */
   | { type: "coordinator_unreachable"; nowMs: number; name: string };
 
@@ -177,6 +188,8 @@ export class Election {
   #coordinatorHeardAtMs = -Infinity;
   #deadlineMs = Infinity;
   #nextAnnounceAtMs = Infinity;
+  /** Earliest time for the next lease probe (see `#tick`). */
+  #nextProbeAtMs = -Infinity;
   #nowMs = -Infinity;
   #elections = 0;
 
@@ -228,7 +241,7 @@ export class Election {
       case "announcement":
         return this.#onAnnouncement(nowMs, input.coordinator, input.rank);
       case "status_reply":
-        return this.#onStatusReply(nowMs, input.coordinator);
+        return this.#onStatusReply(nowMs, input.coordinator, input.from);
       case "coordinator_unreachable":
         return input.name === this.#coordinator && !this.isCoordinator
           ? this.#coordinatorLost(nowMs)
@@ -252,13 +265,25 @@ export class Election {
 
   #tick(nowMs: number): ElectionAction[] {
     const actions: ElectionAction[] = [];
+    const coordinator = this.#coordinator;
     if (
-      this.#coordinator !== null && !this.isCoordinator &&
+      coordinator !== null && !this.isCoordinator &&
       nowMs - this.#coordinatorHeardAtMs > this.#timings.coordinatorLeaseMs
     ) {
       if (this.#phase === "idle") return this.#coordinatorLost(nowMs);
       // An election is already under way: only forget the dead coordinator.
       actions.push(...this.#setCoordinator(null));
+    } else if (
+      coordinator !== null && !this.isCoordinator && this.#phase === "idle" &&
+      nowMs - this.#coordinatorHeardAtMs >
+        1.5 * this.#timings.announceIntervalMs &&
+      nowMs >= this.#nextProbeAtMs
+    ) {
+      // Announcements travel through the proxy; with it down (or a lost
+      // one) ask the coordinator itself before the lease runs out: its
+      // answer renews the lease (see `#onStatusReply`).
+      this.#nextProbeAtMs = nowMs + this.#timings.announceIntervalMs / 2;
+      actions.push({ type: "query_status", to: coordinator });
     }
     if (nowMs < this.#deadlineMs) {
       if (this.isCoordinator && nowMs >= this.#nextAnnounceAtMs) {
@@ -268,8 +293,20 @@ export class Election {
     }
     switch (this.#phase) {
       case "discovering":
-      case "awaiting":
         return [...actions, ...this.#startElection(nowMs)];
+      case "awaiting":
+        // Someone higher said OK, but its announcement never came (lost,
+        // or no proxy to carry it): ask the higher servers whom they follow
+        // while electing again; the first answer naming one of them ends
+        // it (see `#onStatusReply`).
+        return [
+          ...actions,
+          ...this.#higherPeers().map((to): ElectionAction => ({
+            type: "query_status",
+            to,
+          })),
+          ...this.#startElection(nowMs),
+        ];
       case "electing":
         return [...actions, ...this.#becomeCoordinator(nowMs)];
       default:
@@ -350,9 +387,22 @@ export class Election {
     return this.#electUnlessRunning(nowMs);
   }
 
-  #onStatusReply(nowMs: number, claimant: string | null): ElectionAction[] {
+  #onStatusReply(
+    nowMs: number,
+    claimant: string | null,
+    from?: string,
+  ): ElectionAction[] {
     if (claimant === null || claimant === this.name) return [];
-    if (this.#coordinator !== null) return [];
+    if (this.#coordinator !== null) {
+      // Our coordinator answered that it still is: as good as hearing its
+      // announcement.
+      if (
+        from === this.#coordinator && claimant === from && !this.isCoordinator
+      ) {
+        this.#coordinatorHeardAtMs = nowMs;
+      }
+      return [];
+    }
     const rank = this.#peers.get(claimant);
     if (rank === undefined) return [];
     if (rank < this.rank) return this.#accept(nowMs, claimant, rank);

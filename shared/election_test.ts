@@ -117,7 +117,7 @@ Deno.test("Election: an OK from a lower server does not stop the election", () =
   assertEquals(e.phase, "electing");
 });
 
-Deno.test("Election: an OK without an announcement restarts the election", () => {
+Deno.test("Election: an OK without an announcement asks the higher servers and elects again", () => {
   const e = new Election({ name: "server_2", rank: 2 });
   e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
   e.step({ type: "tick", nowMs: 1_000 });
@@ -125,10 +125,70 @@ Deno.test("Election: an OK without an announcement restarts the election", () =>
   assertEquals(
     e.step({ type: "tick", nowMs: 1_002 + T.announcementTimeoutMs }),
     [
+      { type: "query_status", to: "server_1" },
       { type: "send_election", to: "server_1" },
     ],
   );
   assertEquals(e.electionsStarted, 2);
+  // server_1 won, but its announcement cannot reach us (no proxy): its
+  // status reply ends the election all the same.
+  assertEquals(
+    e.step({
+      type: "status_reply",
+      nowMs: 2_010,
+      coordinator: "server_1",
+      from: "server_1",
+    }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+  assertEquals(e.phase, "idle");
+});
+
+Deno.test("Election: without announcements, the coordinator's own status reply renews the lease", () => {
+  const e = follower(); // heard server_1 at 10 ms
+  const probeAt = 10 + 1.5 * T.announceIntervalMs + 1;
+  assertEquals(e.step({ type: "tick", nowMs: probeAt - 2 }), []);
+  assertEquals(e.step({ type: "tick", nowMs: probeAt }), [
+    { type: "query_status", to: "server_1" },
+  ]);
+  // At most one probe per half interval.
+  assertEquals(e.step({ type: "tick", nowMs: probeAt + 10 }), []);
+  // Another server's view, or a reply naming someone else, renews nothing.
+  e.step({
+    type: "status_reply",
+    nowMs: probeAt + 20,
+    coordinator: "server_1",
+    from: "server_3",
+  });
+  e.step({
+    type: "status_reply",
+    nowMs: probeAt + 20,
+    coordinator: "server_3",
+    from: "server_1",
+  });
+  assertEquals(e.coordinator, "server_1");
+  // The proxy stays down for a long time: every answer keeps server_1.
+  let now = probeAt;
+  for (; now < 20_000; now += 50) {
+    for (const action of e.step({ type: "tick", nowMs: now })) {
+      assertEquals(action, { type: "query_status", to: "server_1" });
+      e.step({
+        type: "status_reply",
+        nowMs: now + 5,
+        coordinator: "server_1",
+        from: "server_1",
+      });
+    }
+  }
+  assertEquals(e.coordinator, "server_1");
+  assertEquals(e.phase, "idle");
+  assertEquals(e.electionsStarted, 0);
+  // Once it stops answering, the lease runs out as before.
+  const lost = e.step({ type: "tick", nowMs: now + T.coordinatorLeaseMs + 10 });
+  assertEquals(lost.slice(0, 2), [
+    { type: "coordinator_changed", coordinator: null, previous: "server_1" },
+    { type: "send_election", to: "server_1" },
+  ]);
 });
 
 Deno.test("Election: the coordinator repeats its announcement every interval", () => {
@@ -142,7 +202,10 @@ Deno.test("Election: the coordinator repeats its announcement every interval", (
 
 Deno.test("Election: silence for the lease means the coordinator is dead", () => {
   const e = follower();
-  assertEquals(e.step({ type: "tick", nowMs: 10 + T.coordinatorLeaseMs }), []);
+  // Before the lease ends the coordinator is asked directly (no answer here).
+  assertEquals(e.step({ type: "tick", nowMs: 10 + T.coordinatorLeaseMs }), [
+    { type: "query_status", to: "server_1" },
+  ]);
   assertEquals(e.step({ type: "tick", nowMs: 11 + T.coordinatorLeaseMs }), [
     { type: "coordinator_changed", coordinator: null, previous: "server_1" },
     { type: "send_election", to: "server_1" },
@@ -209,7 +272,10 @@ Deno.test("Election: an election request from below starts our own election", ()
   e.step({ type: "election_ok", nowMs: 22, from: "server_1" });
   e.step({ type: "announcement", nowMs: 23, coordinator: "server_1", rank: 1 });
   assertEquals(e.phase, "idle");
-  assertEquals(e.step({ type: "tick", nowMs: 23 + T.coordinatorLeaseMs }), []);
+  assertEquals(e.step({ type: "tick", nowMs: 23 + T.coordinatorLeaseMs }), [
+    { type: "query_status", to: "server_1" },
+  ]);
+  assertEquals(e.coordinator, "server_1");
 });
 
 Deno.test("Election: an election request without a rank (course client) counts as from below", () => {
@@ -251,8 +317,11 @@ Deno.test("Election: the coordinator steps down for a higher announcement", () =
     }],
   );
   assertEquals(e.isCoordinator, false);
-  // No more announcements from us.
-  assertEquals(e.step({ type: "tick", nowMs: 1_000 }), []);
+  // No more announcements from us (only a probe of the new coordinator,
+  // silent since 20 ms).
+  assertEquals(e.step({ type: "tick", nowMs: 1_000 }), [
+    { type: "query_status", to: "server_1" },
+  ]);
 });
 
 Deno.test("Election: the coordinator overrules a lower announcement", () => {
