@@ -71,6 +71,7 @@ export const uiOptions = defineOptions({
   },
   testBots: {
     type: "list",
+    env: "AGORA_TEST_BOTS",
     description:
       "The bots' user names, for the acceptance suite (default: spotted)",
   },

@@ -125,6 +125,12 @@ export function buildPlan(
       curve: _curveEnv(inputs.parentEnv),
       host: inputs.host ?? "127.0.0.1",
     });
+    const bots = specs.filter((s) => s.folder === "bot").map((s) => s.name);
+    if (spec.folder === "ui" && bots.length > 0) {
+      // The tests page checks these bots by name (each chats as its service
+      // name); spotting "bots" among all users counted people as bots.
+      own.AGORA_TEST_BOTS = bots.join(",");
+    }
     const listen = spec.folder === "ui"
       ? [`${inputs.host ?? "127.0.0.1"}:${mine.http}`]
       : [];

@@ -119,3 +119,12 @@ Deno.test("buildPlan() gives the CURVE keypair to the servers only", () => {
     );
   }
 });
+
+Deno.test("buildPlan() names the bots to the ui's tests page", () => {
+  const { services } = plan();
+  const ui = services.find((s) => s.folder === "ui")!;
+  assert.equal(ui.env.AGORA_TEST_BOTS, "bot_1,bot_2");
+  for (const s of services.filter((s) => s.folder !== "ui")) {
+    assert.equal(s.env.AGORA_TEST_BOTS, undefined, s.name);
+  }
+});
