@@ -29,7 +29,7 @@ export const HELP_LINES: readonly string[] = Object.freeze([
   "/users                 list the users",
   "/channels              list the channels",
   "/create <channel>      create a channel",
-  "/join <channel>        follow a channel and make it current (shows recent messages)",
+  "/join <channel>        follow a channel (#general or general), show recent messages",
   "/leave [channel]       stop following a channel (default: the current one)",
   '/msg <user> <text>     private message ("quoted name" if it has spaces)',
   `/history [n]           last n messages of the current channel (default ${HISTORY_COUNT_DEFAULT})`,
@@ -79,12 +79,17 @@ export function parseCommand(line: string): Command {
       return { kind: "quit" };
     case "/create":
       return rest
-        ? { kind: "create", channel: rest }
+        ? { kind: "create", channel: channelArgument(rest) }
         : _usage("/create <channel>");
     case "/join":
-      return rest ? { kind: "join", channel: rest } : _usage("/join <channel>");
+      return rest
+        ? { kind: "join", channel: channelArgument(rest) }
+        : _usage("/join <channel>");
     case "/leave":
-      return { kind: "leave", channel: rest || undefined };
+      return {
+        kind: "leave",
+        channel: rest ? channelArgument(rest) : undefined,
+      };
     case "/msg":
       return _msg(rest);
     case "/history":
@@ -95,6 +100,39 @@ export function parseCommand(line: string): Command {
         message: `Unknown command ${word}: /help lists the commands.`,
       };
   }
+}
+
+/**
+ * A channel as typed after a command: the client shows channels as
+ * `#name`, so one leading `#` is the IRC habit, not part of the name
+ * (`##name` names a channel that starts with `#`).
+ *
+ * @example
+ * ```ts
+ * import { channelArgument } from "./commands.ts";
+ * channelArgument("#general"); // "general"
+ * channelArgument("##hash"); // "#hash"
+ * ```
+ */
+export function channelArgument(text: string): string {
+  return text.startsWith("#") ? text.slice(1) : text;
+}
+
+/**
+ * A name typed at the login prompt: surrounding double quotes (as `/msg`
+ * takes a name with spaces) are not part of it.
+ *
+ * @example
+ * ```ts
+ * import { promptName } from "./commands.ts";
+ * promptName(' "ana maria" '); // "ana maria"
+ * ```
+ */
+export function promptName(line: string): string {
+  const name = line.trim();
+  return name.length >= 2 && name.startsWith('"') && name.endsWith('"')
+    ? name.slice(1, -1)
+    : name;
 }
 
 function _msg(rest: string): Command {

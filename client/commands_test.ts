@@ -1,5 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { parseCommand } from "./commands.ts";
+import assert from "node:assert/strict";
+import { parseCommand, promptName } from "./commands.ts";
 
 Deno.test("plain text is a post, commands are parsed with their arguments", () => {
   assertEquals(parseCommand("hello world"), {
@@ -55,4 +56,34 @@ Deno.test("bad commands say what is wrong", () => {
   assertEquals(parseCommand("/history zero").kind, "invalid");
   assertEquals(parseCommand("/history 1001").kind, "invalid");
   assertEquals(parseCommand('/msg "open quote').kind, "invalid");
+});
+
+Deno.test("parseCommand() takes #channel the IRC way; ##name keeps one #", () => {
+  assert.deepEqual(parseCommand("/join #general"), {
+    kind: "join",
+    channel: "general",
+  });
+  assert.deepEqual(parseCommand("/join general"), {
+    kind: "join",
+    channel: "general",
+  });
+  assert.deepEqual(parseCommand("/create ##hash"), {
+    kind: "create",
+    channel: "#hash",
+  });
+  assert.deepEqual(parseCommand("/leave #general"), {
+    kind: "leave",
+    channel: "general",
+  });
+  assert.deepEqual(parseCommand("/leave"), {
+    kind: "leave",
+    channel: undefined,
+  });
+});
+
+Deno.test("promptName() drops the quotes around a name with spaces", () => {
+  assert.equal(promptName(' "ana maria" '), "ana maria");
+  assert.equal(promptName("ana"), "ana");
+  assert.equal(promptName('"'), '"');
+  assert.equal(promptName('ana "the" great'), 'ana "the" great');
 });

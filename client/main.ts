@@ -23,6 +23,7 @@ import {
   sanitize,
   type Style,
 } from "./format.ts";
+import { promptName } from "./commands.ts";
 import { clientOptions } from "./options.ts";
 import { isScriptCommand, readLines } from "./script.ts";
 import { ChatSession, loginNameProblem } from "./session.ts";
@@ -66,7 +67,7 @@ async function runInteractive(): Promise<number> {
         terminal.setPrompt(style.bold("Your name: "));
         const line = await terminal.readLine();
         if (line === null) return 0;
-        user = line.trim();
+        user = promptName(line);
         const problem = loginNameProblem(user);
         if (problem !== undefined) {
           terminal.print(formatError(problem, style));
