@@ -10,6 +10,7 @@ import { LamportClock } from "@agora/shared/lamport";
 import type { Logger } from "@agora/shared/log";
 import {
   encodeReply,
+  floatSeconds,
   parseReferenceRequest,
   type Reply,
   type ReplyService,
@@ -135,6 +136,9 @@ export class ReferenceService {
 
   #stamp<S extends ReplyService>(reply: Reply<S>): Uint8Array {
     const clock = this.#clock.tick();
-    return encodeReply(reply, { timestamp: Date.now() / 1000, clock });
+    return encodeReply(reply, {
+      timestamp: floatSeconds(Date.now() / 1000),
+      clock,
+    });
   }
 }

@@ -26,6 +26,7 @@ import type { Logger } from "@agora/shared/log";
 import { PhysicalClock } from "@agora/shared/physical_clock";
 import {
   encodePublicationFrames,
+  floatSeconds,
   parsePublication,
   type Publication,
   type ServerEntry,
@@ -216,7 +217,7 @@ export class ChatServer {
         op,
         data,
         this.#lamport.tick(),
-        this.#physical.now(),
+        floatSeconds(this.#physical.now()),
       );
     const peers = new PeerServices({
       store,
@@ -287,7 +288,10 @@ export class ChatServer {
       const curveEndpoints = new Set<string>();
       const requester = new Requester({
         timeoutMs: config.requestTimeoutMs,
-        stamp: () => ({ timestamp: physical.now(), clock: lamport.tick() }),
+        stamp: () => ({
+          timestamp: floatSeconds(physical.now()),
+          clock: lamport.tick(),
+        }),
         // Replies are not signed (the reference never is): bounded.
         receiveClock: (clock) => lamport.receiveUntrusted(clock),
         auth,
@@ -466,7 +470,10 @@ export class ChatServer {
   }
 
   #stamp(): Stamp {
-    return { timestamp: this.#physical.now(), clock: this.#lamport.tick() };
+    return {
+      timestamp: floatSeconds(this.#physical.now()),
+      clock: this.#lamport.tick(),
+    };
   }
 
   /**

@@ -9,6 +9,7 @@ import type { LamportClock } from "@agora/shared/lamport";
 import {
   decodeEnvelope,
   encodeRequest,
+  floatSeconds,
   parseReply,
   type ReceivedReply,
   type RequestInput,
@@ -52,7 +53,7 @@ export async function callOnce<S extends RequestService>(
   timeoutMs: number,
 ): Promise<Answer<S>> {
   const frame = encodeRequest(service, data, {
-    timestamp: context.nowMs() / 1000,
+    timestamp: floatSeconds(context.nowMs() / 1000),
     clock: context.clock.tick(),
   });
   const frames = await context.sockets.exchange(endpoint, frame, timeoutMs);

@@ -55,6 +55,26 @@ export function encodeValue(value: unknown): Uint8Array {
 }
 
 /**
+ * `seconds` as a number MessagePack encodes as a float, as the protocol
+ * says a `timestamp` is: an integral value (a millisecond clock lands on a
+ * whole second once in a thousand readings) would be written as an
+ * integer, so it moves by 2^-22 s (0.24 µs, below any clock's precision).
+ * Apply it where a timestamp is made, before anything (a MAC) covers it.
+ *
+ * @example
+ * ```ts
+ * import { floatSeconds } from "@agora/shared/protocol";
+ * floatSeconds(1790000000); // 1790000000.0000002
+ * floatSeconds(1790000000.5); // 1790000000.5
+ * ```
+ */
+export function floatSeconds(seconds: number): number {
+  return Number.isInteger(seconds) && Math.abs(seconds) < 2 ** 52
+    ? seconds + 2 ** -22
+    : seconds;
+}
+
+/**
  * Decodes one MessagePack value from `bytes`, after {@link checkMsgpack}
  * accepted them and their size is at most `maxBytes`. Never throws.
  *

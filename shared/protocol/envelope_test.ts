@@ -7,6 +7,7 @@ import {
   encodeEnvelope,
   encodePublicationFrames,
   encodeValue,
+  floatSeconds,
   isWireMap,
 } from "./envelope.ts";
 
@@ -120,4 +121,15 @@ Deno.test("decodeTopic() checks UTF-8 and the Names rules", () => {
   assert.equal(decodeTopic(new Uint8Array(65).fill(0x61)).ok, false);
   assert.equal(decodeTopic(new TextEncoder().encode(" x")).ok, false);
   assert.equal(decodeTopic("geral").ok, false);
+});
+
+Deno.test("floatSeconds() makes a whole-second timestamp travel as a float", () => {
+  const whole = 1_790_000_000;
+  // As is, MessagePack writes it as an integer (uint32, 0xce).
+  assert.equal(encodeValue(whole)[0], 0xce);
+  const t = floatSeconds(whole);
+  assert.equal(encodeValue(t)[0], 0xcb); // float64
+  assert.ok(t > whole && t - whole < 1e-6);
+  assert.equal(floatSeconds(whole + 0.5), whole + 0.5);
+  assert.equal(floatSeconds(0), 2 ** -22);
 });
