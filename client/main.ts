@@ -60,6 +60,7 @@ async function runInteractive(): Promise<number> {
       style.dim(" — /help lists the commands, Ctrl-D quits."),
   );
   let session: ChatSession | undefined;
+  let refill: ReturnType<typeof setInterval> | undefined;
   let user = config.user;
   try {
     while (session === undefined) {
@@ -94,6 +95,15 @@ async function runInteractive(): Promise<number> {
       `Logged in as ${session.user}. /channels to look around, /join <channel> to chat.`,
       style,
     ));
+    // Messages stored while the proxy was down never arrive live: look
+    // for them now and then (one `history` per joined channel).
+    const current = session;
+    let refilling = false;
+    refill = setInterval(() => {
+      if (refilling) return;
+      refilling = true;
+      current.refill().finally(() => refilling = false);
+    }, REFILL_INTERVAL_MS);
     for (;;) {
       terminal.setPrompt(_prompt(session, style));
       const line = await terminal.readLine();
@@ -102,12 +112,16 @@ async function runInteractive(): Promise<number> {
     }
     return 0;
   } finally {
+    clearInterval(refill);
     session?.close();
     terminal.stop();
     Deno.removeSignalListener("SIGINT", onInt);
     Deno.removeSignalListener("SIGTERM", onTerm);
   }
 }
+
+/** How often the interactive client looks for messages it missed, ms. */
+const REFILL_INTERVAL_MS = 5000;
 
 async function runScript(): Promise<number> {
   const print = (line: string) => _writeLine(line);

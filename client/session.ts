@@ -13,10 +13,12 @@ import {
 } from "@agora/shared/client";
 import {
   type ChannelMessage,
+  parseMessageId,
   type PrivateMessage,
   validateName,
   validateNewName,
 } from "@agora/shared/protocol";
+import { compareOrder, type OrderKey } from "@agora/shared/order";
 import { type Command, HELP_LINES, parseCommand } from "./commands.ts";
 import {
   formatChannelMessage,
@@ -52,6 +54,17 @@ export interface ChatSessionOptions {
 export type Outcome = "continue" | "quit";
 
 const SHOWN_IDS_LIMIT = 5000;
+/** Messages per channel {@linkcode ChatSession.refill} looks at. */
+export const REFILL_PAGE = 50;
+
+/** A message's place in the order (its id holds the origin's seq). */
+function orderOf(message: ChannelMessage): OrderKey {
+  return {
+    clock: message.clock,
+    server: message.server,
+    seq: parseMessageId(message.id)?.seq ?? 0,
+  };
+}
 
 /**
  * A chat session of one user.
@@ -82,6 +95,8 @@ export class ChatSession {
   readonly #joinHistory: number;
   readonly #nowMs: () => number;
   readonly #joined = new Map<string, Subscription>();
+  /** Per joined channel, the oldest message its join showed (see refill). */
+  readonly #floors = new Map<string, OrderKey | null>();
   readonly #shown = new Set<string>();
   #inbox: Subscription | undefined;
   #channel: string | undefined;
@@ -145,6 +160,32 @@ export class ChatSession {
       this.#error(error);
       return "continue";
     }
+  }
+
+  /**
+   * Shows the messages of joined channels that were stored but never
+   * arrived live (published while the proxy was down, or dropped): the
+   * latest {@linkcode REFILL_PAGE} of each channel, newer than what its
+   * join showed, minus those already on screen. Returns how many it showed;
+   * a failed request shows nothing (the next call tries again). The
+   * interactive client calls it every few seconds.
+   */
+  async refill(): Promise<number> {
+    let shown = 0;
+    for (const channel of [...this.#joined.keys()]) {
+      let recent: ChannelMessage[];
+      try {
+        recent = await this.#client.history(channel, { limit: REFILL_PAGE });
+      } catch {
+        continue;
+      }
+      const floor = this.#floors.get(channel);
+      for (const message of recent) {
+        if (floor && compareOrder(orderOf(message), floor) <= 0) continue;
+        if (this.#showChannel(message)) shown++;
+      }
+    }
+    return shown;
   }
 
   /** Stops every live feed of the session. Idempotent. */
@@ -249,6 +290,9 @@ export class ChatSession {
     const recent = await this.#client.history(channel, {
       limit: this.#joinHistory,
     });
+    if (!this.#floors.has(channel)) {
+      this.#floors.set(channel, recent.length > 0 ? orderOf(recent[0]) : null);
+    }
     if (recent.length === 0) {
       this.#print(formatInfo(`No messages in #${channel} yet.`, this.#style));
     }
@@ -266,6 +310,7 @@ export class ChatSession {
     }
     this.#joined.get(channel)!.close();
     this.#joined.delete(channel);
+    this.#floors.delete(channel);
     if (this.#channel === channel) this.#channel = this.joined.at(-1);
     this.#print(formatOk(
       `Left #${channel}.` +
@@ -334,9 +379,10 @@ export class ChatSession {
     }
   }
 
-  #showChannel(message: ChannelMessage): void {
-    if (!this.#firstSight(message.id)) return;
+  #showChannel(message: ChannelMessage): boolean {
+    if (!this.#firstSight(message.id)) return false;
     this.#print(formatChannelMessage(message, this.#formatOptions()));
+    return true;
   }
 
   #showPrivate(message: PrivateMessage): void {
