@@ -29,6 +29,9 @@ import { isScriptCommand, readLines } from "./script.ts";
 import { ChatSession, loginNameProblem } from "./session.ts";
 import { Terminal } from "./terminal.ts";
 
+/** How often the interactive client looks for messages it missed, ms. */
+const REFILL_INTERVAL_MS = 5000;
+
 const encoder = new TextEncoder();
 const config = loadConfig(clientOptions, {
   program: "agora-client",
@@ -119,9 +122,6 @@ async function runInteractive(): Promise<number> {
     Deno.removeSignalListener("SIGTERM", onTerm);
   }
 }
-
-/** How often the interactive client looks for messages it missed, ms. */
-const REFILL_INTERVAL_MS = 5000;
 
 async function runScript(): Promise<number> {
   const print = (line: string) => _writeLine(line);

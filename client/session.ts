@@ -54,6 +54,8 @@ export interface ChatSessionOptions {
 export type Outcome = "continue" | "quit";
 
 const SHOWN_IDS_LIMIT = 5000;
+/** Longest wait for a post's live copy when posts are confirmed, ms. */
+const ECHO_WAIT_MS = 1000;
 /** Messages per channel {@linkcode ChatSession.refill} looks at. */
 export const REFILL_PAGE = 50;
 
@@ -98,6 +100,8 @@ export class ChatSession {
   /** Per joined channel, the oldest message its join showed (see refill). */
   readonly #floors = new Map<string, OrderKey | null>();
   readonly #shown = new Set<string>();
+  /** Posts waiting for their live copy (see `#post`), by id. */
+  readonly #echoWaiters = new Map<string, () => void>();
   #inbox: Subscription | undefined;
   #channel: string | undefined;
   #failures = 0;
@@ -324,10 +328,24 @@ export class ChatSession {
       this.#fail("Join a channel first: /join <channel> (or /channels).");
       return;
     }
-    const sent = await this.#client.publish(this.user, this.#channel, text);
+    const channel = this.#channel;
+    const sent = await this.#client.publish(this.user, channel, text);
     if (this.#confirmPosts) {
+      // Scripts read like a transcript: the post's own live copy first,
+      // then the confirmation, before the next command runs (bounded: a
+      // copy that never comes, e.g. with the proxy down, only delays).
+      if (sent.id && this.#joined.has(channel) && !this.#shown.has(sent.id)) {
+        const id = sent.id;
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve) => {
+          this.#echoWaiters.set(id, resolve);
+          timer = setTimeout(resolve, ECHO_WAIT_MS);
+        });
+        clearTimeout(timer);
+        this.#echoWaiters.delete(id);
+      }
       this.#print(formatOk(
-        `Sent to #${this.#channel}${sent.id ? ` (id ${sent.id})` : ""}.`,
+        `Sent to #${channel}${sent.id ? ` (id ${sent.id})` : ""}.`,
         this.#style,
       ));
     }
@@ -382,6 +400,7 @@ export class ChatSession {
   #showChannel(message: ChannelMessage): boolean {
     if (!this.#firstSight(message.id)) return false;
     this.#print(formatChannelMessage(message, this.#formatOptions()));
+    this.#echoWaiters.get(message.id)?.();
     return true;
   }
 
