@@ -28,8 +28,15 @@ export interface AppOptions {
   now?: () => number;
   /** A fresh unguessable session token (default: 32 random bytes). */
   newToken?: () => string;
-  /** Dashboard status poll interval (default 1000 ms). */
+  /** Dashboard status poll interval while a dashboard is open (default 1000 ms). */
   statusIntervalMs?: number;
+  /**
+   * Status poll interval while no dashboard is open (default 5000 ms): the
+   * app watches the cluster from creation until {@linkcode AgoraApp.close},
+   * so the events feed knows what happened while nobody looked, and when.
+   * 0 watches only while a dashboard is open.
+   */
+  idleIntervalMs?: number;
   /** Keep-alive comment interval on idle streams (default 15000 ms). */
   heartbeatMs?: number;
   /** Events buffered per browser session (default 500). */
@@ -47,9 +54,10 @@ export interface AppOptions {
 /** The Hono app plus what its owner needs to shut it down cleanly. */
 export type AgoraApp = Hono & {
   /**
-   * Ends every event stream and every browser session (closing their
-   * cluster sessions), so a server can shut down without waiting on
-   * long-lived responses. The app should not be used afterwards.
+   * Stops watching the cluster, ends every event stream and every browser
+   * session (closing their cluster sessions), so a server can shut down
+   * without waiting on long-lived responses. The app should not be used
+   * afterwards.
    */
   close(): Promise<void>;
 };
@@ -94,10 +102,12 @@ export function createApp(
   });
   const hub = new DashboardHub(cluster, {
     statusIntervalMs: options.statusIntervalMs ?? 1000,
+    idleIntervalMs: options.idleIntervalMs ?? 5000,
     eventsKept: 100,
     samplesKept: 120,
     queueItems: 200,
   });
+  hub.watch();
 
   const closing = new AbortController();
   const shutdown = closing.signal;
@@ -151,6 +161,7 @@ export function createApp(
   }
 
   const close = async () => {
+    hub.close();
     closing.abort();
     await store.closeAll();
   };

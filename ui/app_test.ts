@@ -108,6 +108,7 @@ Deno.test("chat routes refuse requests without a session", async () => {
     "agora_session=guess",
   );
   equal(forged.status, 401);
+  await app.close();
 });
 
 Deno.test("bad input gets clear JSON errors", async () => {
@@ -233,6 +234,7 @@ Deno.test("every response carries the security headers", async () => {
   match(CONTENT_SECURITY_POLICY, /default-src 'self'/);
   match(CONTENT_SECURITY_POLICY, /script-src 'self'(;|$)/);
   match(CONTENT_SECURITY_POLICY, /frame-ancestors 'none'/);
+  await app.close();
 });
 
 Deno.test("static assets are served by name only", async () => {
@@ -252,6 +254,7 @@ Deno.test("static assets are served by name only", async () => {
     equal(response.status, 404, path);
     await response.body?.cancel();
   }
+  await app.close();
 });
 
 Deno.test("cross-site POSTs are refused", async () => {
@@ -398,6 +401,7 @@ Deno.test("logout ends the session and its stream", async () => {
   equal((await stream.next()).event, "logout");
   equal((await get(app, "/api/users", ana)).status, 401);
   await stream.close();
+  await app.close();
 });
 
 Deno.test("a slow session's queue is bounded and it is told to resync", async () => {
@@ -469,6 +473,7 @@ Deno.test("the dashboard stream sends a snapshot, then events as they happen", a
     type: "server_down",
     server: "server_1",
     timestamp: 1_764_190_000,
+    id: 1,
   });
   const election = await stream.next();
   equal(election.event, "cluster_event");
@@ -477,6 +482,30 @@ Deno.test("the dashboard stream sends a snapshot, then events as they happen", a
 
   const snapshotNow = await get(app, "/api/cluster/status");
   equal((await snapshotNow.json()).coordinator, "server_2");
+  await app.close();
+});
+
+Deno.test("what happens while no dashboard is open is shown to the next one, at its time", async () => {
+  const { app, cluster, nowMs } = harness({ statusIntervalMs: 60_000 });
+  const stoppedAt = nowMs.value / 1000;
+  cluster.stopServer("server_1"); // nobody watches
+  nowMs.value += 23_000; // a page opens later
+  const first = new SseReader(await get(app, "/api/cluster/stream"));
+  const snapshot = (await first.next()).data as {
+    events: { type: string; timestamp: number; id: number }[];
+  };
+  deepStrictEqual(
+    snapshot.events.map((e) => [e.type, e.timestamp, e.id]),
+    [["server_down", stoppedAt, 1], ["election", stoppedAt, 2]],
+  );
+  // Another tab (or a reconnection) gets the same events, same ids.
+  const second = new SseReader(await get(app, "/api/cluster/stream"));
+  deepStrictEqual(
+    ((await second.next()).data as { events: unknown }).events,
+    snapshot.events,
+  );
+  await Promise.all([first.close(), second.close()]);
+  await app.close();
 });
 
 Deno.test("the tests route streams each result, then the summary", async () => {
@@ -515,6 +544,7 @@ Deno.test("the tests route streams each result, then the summary", async () => {
   const again = await post(app, "/api/tests/run", {});
   equal(again.status, 200, "a finished run frees the runner");
   await again.body?.cancel();
+  await app.close();
 });
 
 /**
@@ -597,6 +627,46 @@ Deno.test("the app never streams another user's private message, whatever the cl
   const session = await get(app, "/api/session", eve);
   deepStrictEqual((await session.json()).peers, ["ana"]);
 
+  await stream.close();
+  await app.close();
+});
+
+/**
+ * A cluster whose next `status()` reports a server failure while it runs,
+ * as a real poll does when it notices one.
+ */
+class NoticingCluster extends FakeCluster {
+  failOnNextStatus: string | null = null;
+
+  override status() {
+    const failing = this.failOnNextStatus;
+    this.failOnNextStatus = null;
+    if (failing !== null) this.stopServer(failing);
+    return super.status();
+  }
+}
+
+Deno.test("an event noticed while a new dashboard's snapshot is taken reaches it once", async () => {
+  const cluster = new NoticingCluster({ now: () => 1_764_190_000_000 });
+  const app = createApp(cluster, { statusIntervalMs: 60_000, logError() {} });
+  cluster.failOnNextStatus = "server_3";
+  const stream = new SseReader(await get(app, "/api/cluster/stream"));
+  const snapshot = await stream.next();
+  equal(snapshot.event, "snapshot");
+  const { events } = snapshot.data as {
+    events: { type: string; server?: string; id: number }[];
+  };
+  deepStrictEqual(
+    events.map((e) => [e.type, e.server ?? null]),
+    [["server_down", "server_3"]],
+  );
+  // The next event on the stream is the next failure, not the same again.
+  cluster.stopServer("server_2");
+  const next = await stream.next();
+  equal(next.event, "cluster_event");
+  const event = next.data as { type: string; server: string; id: number };
+  deepStrictEqual([event.type, event.server], ["server_down", "server_2"]);
+  ok(event.id > events[0].id, "ids grow");
   await stream.close();
   await app.close();
 });

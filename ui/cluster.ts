@@ -201,16 +201,21 @@ export interface ClusterStatus {
   servers: ServerStatus[];
 }
 
-/** Something that happened in the cluster, as it happens. */
+/**
+ * Something that happened in the cluster, delivered once when noticed.
+ * `timestamp` is when it happened (not when it was noticed), as well as the
+ * implementation can tell, on one clock for every event, so that sorting
+ * by it gives the order things happened in.
+ */
 export type ClusterEvent =
   | {
-    /** A coordinator announced itself on topic `servers`. */
+    /** A new coordinator won an election (announced, or in its own records). */
     type: "election";
     /** The new coordinator. */
     coordinator: string;
-    /** Seconds since the epoch (from the announcement). */
+    /** Seconds since the epoch: when it became coordinator. */
     timestamp: number;
-    /** Lamport clock of the announcement. */
+    /** Lamport clock of the coordinator's record or announcement. */
     clock: number;
   }
   | {
@@ -276,7 +281,10 @@ export interface Cluster {
 
   /**
    * Delivers cluster events (elections, Berkeley rounds, catch-ups, servers
-   * going up or down) as they happen, until the subscription is closed.
+   * going up or down) as they are noticed, each once, until the
+   * subscription is closed. Events noticed while nobody listens are not
+   * replayed: a caller that must know them listens all the time (the web
+   * app's dashboard hub does).
    */
   events(onEvent: (event: ClusterEvent) => void): Subscription;
 

@@ -1,12 +1,16 @@
 /**
  * The dashboard API: a status snapshot, and a live stream of status
- * snapshots and cluster events shared by every open dashboard.
+ * snapshots and cluster events shared by every open dashboard. A stream
+ * starts with a `snapshot` (status, recent events oldest first, offset
+ * samples), then sends `status`, `status_error` and `cluster_event` items
+ * as the hub gets them; each event carries the hub's `id` (see
+ * `dashboard_hub.ts`), and none is in both the snapshot and the stream.
  *
  * @module
  */
 
 import { Hono } from "hono";
-import type { Cluster } from "./cluster.ts";
+import type { Cluster, ClusterStatus } from "./cluster.ts";
 import type { DashboardHub } from "./dashboard_hub.ts";
 import { type SseEvent, sseResponse } from "./sse.ts";
 
@@ -52,22 +56,25 @@ async function* dashboardEvents(
 ): AsyncGenerator<SseEvent> {
   const detach = hub.attach();
   try {
-    // Take the cursor before the snapshot so nothing in between is lost.
-    let cursor = hub.ring.lastSeq;
+    let status: ClusterStatus | null = null;
+    let failure: string | null = null;
     try {
-      const status = await cluster.status();
+      status = await cluster.status();
       hub.record(status);
-      yield {
-        event: "snapshot",
-        data: { status, events: hub.recentEvents, samples: hub.samples },
-      };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      yield {
-        event: "snapshot",
-        data: { status: null, events: hub.recentEvents, samples: hub.samples },
-      };
-      yield { event: "status_error", data: { message } };
+      failure = error instanceof Error ? error.message : String(error);
+    }
+    // The snapshot's events and the stream's cursor are read together, in
+    // one turn, after the status arrived: every event is then in exactly
+    // one of the two. (Taken before the status, the cursor let the events
+    // noticed by that very poll into both.)
+    let cursor = hub.ring.lastSeq;
+    yield {
+      event: "snapshot",
+      data: { status, events: hub.recentEvents, samples: hub.samples },
+    };
+    if (failure !== null) {
+      yield { event: "status_error", data: { message: failure } };
     }
     while (!signal.aborted) {
       const { items } = hub.ring.readAfter(cursor);

@@ -117,6 +117,30 @@ async function waitForTitle(page: Page, title: string): Promise<void> {
 }
 
 /** A regular expression matching exactly `text`. */
+/**
+ * Checks a page's events feed: no entry twice, newest first by the time
+ * each event happened.
+ */
+async function checkEventFeed(page: Page): Promise<void> {
+  const items = await page.locator("#event-feed .event").evaluateAll(
+    (nodes) =>
+      nodes.map((node) => [
+        node.getAttribute("data-type") ?? "",
+        node.querySelector(".event-text")?.textContent ?? "",
+        node.querySelector("time")?.getAttribute("datetime") ?? "",
+      ]),
+  );
+  ok(items.length > 0, "the feed is empty");
+  const keys = items.map((item) => JSON.stringify(item));
+  equal(new Set(keys).size, keys.length, `an entry twice: ${keys.join("\n")}`);
+  const times = items.map(([, , datetime]) => Date.parse(datetime));
+  deepStrictEqual(
+    times,
+    [...times].sort((x, y) => y - x),
+    `not newest first: ${keys.join("\n")}`,
+  );
+}
+
 function exactly(text: string): RegExp {
   return new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`);
 }
@@ -359,6 +383,8 @@ Deno.test({
           .first().waitFor();
         await b.page.locator(".server.coordinator").filter({ hasText: after })
           .waitFor();
+        await checkEventFeed(a.page);
+        await checkEventFeed(b.page);
         await a.page.waitForTimeout(1500); // let the chart draw a few samples
         await shot(a.page, "cluster-laptop", 1500);
         await shot(b.page, "cluster-phone");
@@ -399,6 +425,7 @@ Deno.test({
             timeout: 20_000,
           });
         }
+        await checkEventFeed(a.page);
         await shot(a.page, "cluster-restarted-laptop", 1500);
       },
     });

@@ -47,6 +47,7 @@ try {
     timeoutMs: config.timeoutMs,
     statusTimeoutMs: config.statusTimeoutMs,
     statusIntervalMs: config.statusIntervalMs,
+    idleIntervalMs: config.idleIntervalMs,
     secureCookie: config.secureCookie,
     tests: {
       disruptive: config.disruptiveTests,

@@ -8,6 +8,8 @@
  * import { FakeCluster } from "@agora/ui/fake_cluster";
  * import { readPublicAsset } from "@agora/ui/public_assets";
  * const app = createApp(new FakeCluster(), { assets: readPublicAsset });
+ * // … serve app.fetch; the app watches the cluster until it is closed:
+ * await app.close();
  * ```
  *
  * @module

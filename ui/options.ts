@@ -65,6 +65,16 @@ export const uiOptions = defineOptions({
     default: 1000,
     description: "ms between two dashboard polls while someone watches",
   },
+  idleIntervalMs: {
+    type: "number",
+    integer: true,
+    min: 0,
+    max: 600_000,
+    default: 5000,
+    description:
+      "ms between two polls while no dashboard is open, so the events feed " +
+      "knows what happened meanwhile (0: none)",
+  },
   secureCookie: {
     type: "boolean",
     description: "Mark the session cookie Secure (when served over HTTPS)",

@@ -13,10 +13,14 @@
  *   local time at the middle of the round trip. (The `clock` service would
  *   give the same reading, but asking the coordinator for it starts a
  *   Berkeley round — a dashboard polling it would change what it shows.)
- * - Events: elections from the announcements on topic `servers`; Berkeley
- *   rounds and catch-ups from the servers' event rings; servers up and down
- *   from the polls (see `real_event_tracker.ts`). While anyone listens, the
- *   cluster is polled at least every `eventPollIntervalMs`.
+ * - Events: elections from the announcements on topic `servers` and from
+ *   the new coordinator's own event ring; Berkeley rounds and catch-ups
+ *   from the servers' event rings; servers up and down from the polls (see
+ *   `real_event_tracker.ts`). While anyone listens, the cluster is polled
+ *   at least every `eventPollIntervalMs` (a poll for any caller counts, so
+ *   the dashboard's faster polls replace these). Events are delivered to
+ *   the listeners present when they are noticed: the web app's dashboard
+ *   hub listens all the time, so none is lost while no page is open.
  * - Tests: the acceptance suite runs in-process against the UI's endpoints.
  *
  * @module
@@ -78,7 +82,7 @@ export interface RealClusterOptions {
   servers?: readonly string[];
   /** Deadline of each `status` / `list` request of a poll (default 1000 ms). */
   statusTimeoutMs?: number;
-  /** Longest time between polls while someone listens to events (default 1000 ms). */
+  /** Longest time between polls while someone listens to events (default 5000 ms). */
   eventPollIntervalMs?: number;
   /** Most servers remembered (default 64). */
   serversMax?: number;
@@ -141,6 +145,7 @@ export class RealCluster implements Cluster {
   #lastPollMs = -Infinity;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #ticking: Promise<void> | undefined;
+  #soon: Promise<void> | undefined;
   #closed = false;
 
   /** Creates the cluster view; nothing is asked until it is used. */
@@ -151,7 +156,7 @@ export class RealCluster implements Cluster {
     this.#statusTimeoutMs = Math.max(1, options.statusTimeoutMs ?? 1000);
     this.#eventPollIntervalMs = Math.max(
       10,
-      options.eventPollIntervalMs ?? 1000,
+      options.eventPollIntervalMs ?? 5000,
     );
     this.#nowMs = options.nowMs ?? Date.now;
     this.#log = options.log;
@@ -279,11 +284,13 @@ export class RealCluster implements Cluster {
     this.#announcements = undefined;
     for (const session of [...this.#sessions]) await session.close();
     await this.#ticking;
+    await this.#soon;
     await this.#polling?.catch(() => undefined);
     this.#reference?.close();
   }
 
   async #poll(): Promise<ClusterStatus> {
+    const startedSeconds = this.#nowMs() / 1000;
     this.#watchAnnouncements();
     const probes = new Map<string, Promise<ServerProbe>>();
     const probeAll = () => {
@@ -314,6 +321,7 @@ export class RealCluster implements Cluster {
           nowSeconds,
           snapshot.observations,
           snapshot.agreedCoordinator,
+          startedSeconds,
         ),
       );
     }
@@ -378,11 +386,13 @@ export class RealCluster implements Cluster {
     if (this.#announcements !== undefined || this.#closed) return;
     try {
       this.#announcements = this.#client.onServers((announcement) => {
-        this.#emit(this.#tracker.announce(
+        this.#tracker.announce(
           announcement.coordinator,
-          announcement.timestamp ?? this.#nowMs() / 1000,
+          announcement.timestamp ?? null,
           announcement.clock ?? this.#client.clock.value,
-        ));
+          this.#nowMs() / 1000,
+        );
+        if (this.#tracker.awaitingPoll) this.#pollSoon();
       });
     } catch (error) {
       // No proxy configured, or the client closed: polls still work.
@@ -395,25 +405,48 @@ export class RealCluster implements Cluster {
     }
   }
 
-  #schedule(): void {
+  /**
+   * Polls as soon as possible with a poll that starts now (after the one in
+   * flight, if any): an announced election waits for it (see
+   * `real_event_tracker.ts`).
+   */
+  #pollSoon(): void {
+    if (this.#closed || this.#soon !== undefined) return;
+    this.#soon = (async () => {
+      await this.#polling?.catch(() => undefined);
+      await this.status().catch(() => undefined);
+    })().finally(() => {
+      this.#soon = undefined;
+    });
+  }
+
+  #schedule(delayMs = this.#eventPollIntervalMs): void {
     if (
       this.#closed || this.#timer !== undefined || this.#ticking ||
       this.#listeners.size === 0
     ) return;
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#ticking = this.#tick().finally(() => {
-        this.#ticking = undefined;
-        this.#schedule();
-      });
-    }, this.#eventPollIntervalMs);
+      let nextMs = this.#eventPollIntervalMs;
+      this.#ticking = this.#tick()
+        .then((dueMs) => {
+          nextMs = dueMs;
+        })
+        .finally(() => {
+          this.#ticking = undefined;
+          this.#schedule(nextMs);
+        });
+    }, delayMs);
   }
 
-  async #tick(): Promise<void> {
-    // The dashboard's own polls count: poll only when they did not.
+  /** Polls unless another caller did within the interval; returns the delay to the next tick. */
+  async #tick(): Promise<number> {
     const sinceMs = this.#nowMs() - this.#lastPollMs;
-    if (sinceMs < this.#eventPollIntervalMs / 2) return;
+    if (sinceMs >= 0 && sinceMs < this.#eventPollIntervalMs) {
+      return Math.max(1, this.#eventPollIntervalMs - sinceMs);
+    }
     await this.status().catch(() => undefined);
+    return this.#eventPollIntervalMs;
   }
 
   #emit(events: readonly ClusterEvent[]): void {

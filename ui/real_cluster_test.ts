@@ -22,6 +22,7 @@ import type {
   TestResult,
 } from "./cluster.ts";
 import { ClusterError } from "./cluster_error.ts";
+import { DashboardHub } from "./dashboard_hub.ts";
 import { RealCluster } from "./real_cluster.ts";
 
 // libzmq is loaded once per process and never unloaded: load it before
@@ -72,6 +73,54 @@ Deno.test({
     });
     const events: ClusterEvent[] = [];
     const watching = cluster.events((event) => events.push(event));
+    // The web app's hub with no page open: it must still learn everything.
+    const hub = new DashboardHub(cluster, {
+      statusIntervalMs: 200,
+      idleIntervalMs: 300,
+      eventsKept: 200,
+      samplesKept: 10,
+      queueItems: 500,
+    });
+    hub.watch();
+    /** Slack for comparing times measured on different clocks. */
+    const slackSeconds = 0.25;
+    /**
+     * Waits until `name`'s ring was read past its election (a Berkeley
+     * round it ran since), then checks the election was reported once,
+     * before that round (its clocks moved onto the UI's, corrected), and
+     * returns it.
+     */
+    const electedOnce = async (name: string, sinceSeconds: number) => {
+      const round = await waitFor(
+        () =>
+          hub.recentEvents.find((e) =>
+            e.type === "berkeley" && e.coordinator === name &&
+            e.timestamp > sinceSeconds
+          ),
+        15_000,
+        `a Berkeley round by ${name}`,
+      );
+      const elections = hub.recentEvents.filter((e) =>
+        e.type === "election" && e.coordinator === name &&
+        e.timestamp > sinceSeconds
+      );
+      equal(elections.length, 1, JSON.stringify(hub.recentEvents));
+      equal(
+        events.filter((e) =>
+          e.type === "election" && e.coordinator === name &&
+          e.timestamp > sinceSeconds
+        ).length,
+        1,
+        JSON.stringify(events),
+      );
+      const times = hub.recentEvents.map((e) => e.timestamp);
+      deepStrictEqual(times, [...times].sort((a, b) => a - b));
+      ok(
+        elections[0].timestamp <= round.timestamp + slackSeconds,
+        JSON.stringify(hub.recentEvents),
+      );
+      return elections[0];
+    };
     try {
       await t.step(
         "sessions chat on exact topics; private messages reach only their recipient",
@@ -181,6 +230,7 @@ Deno.test({
         async () => {
           const [first, second] = byRank;
           events.length = 0;
+          const stoppedSeconds = Date.now() / 1000;
           await local.stop(first);
           await waitFor(
             () =>
@@ -209,6 +259,17 @@ Deno.test({
           equal(one?.alive, false);
           equal(one?.coordinator, false);
           equal(one?.clockOffsetMs, null);
+          const elected = await electedOnce(second, stoppedSeconds);
+          const downs = hub.recentEvents.filter((e) =>
+            e.type === "server_down" && e.server === first
+          );
+          equal(downs.length, 1, JSON.stringify(hub.recentEvents));
+          // Down when it stopped answering, before its successor won.
+          ok(
+            downs[0].timestamp >= stoppedSeconds &&
+              downs[0].timestamp <= elected.timestamp + slackSeconds,
+            JSON.stringify(hub.recentEvents),
+          );
         },
       );
 
@@ -221,6 +282,7 @@ Deno.test({
           await carol.publish("plaza", `while ${first} was down`);
           await carol.close();
           events.length = 0;
+          const restartedSeconds = Date.now() / 1000;
           await local.restart(first);
           await waitFor(
             () =>
@@ -238,6 +300,18 @@ Deno.test({
               `${error.message}; events: ${JSON.stringify(events)}`,
             );
           });
+          const elected = await electedOnce(first, restartedSeconds);
+          const ups = hub.recentEvents.filter((e) =>
+            e.type === "server_up" && e.server === first
+          );
+          equal(ups.length, 1, JSON.stringify(hub.recentEvents));
+          // Stamped with its own start, not with a later poll: after the
+          // restart began, before it was elected.
+          ok(
+            ups[0].timestamp >= restartedSeconds &&
+              ups[0].timestamp <= elected.timestamp + slackSeconds,
+            JSON.stringify(hub.recentEvents),
+          );
         },
       );
 
@@ -273,6 +347,7 @@ Deno.test({
         },
       );
     } finally {
+      hub.close();
       watching.close();
       await cluster.close();
       await client.close();

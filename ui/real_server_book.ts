@@ -188,7 +188,15 @@ export class ServerBook {
           lagRecords: lag[server.name] ?? 0,
         },
       });
-      observations.push({ name: server.name, alive: isAlive, listed, report });
+      observations.push({
+        name: server.name,
+        alive: isAlive,
+        listed,
+        report,
+        ...(probe === undefined ? {} : {
+          answeredSeconds: probe.midpointMs / 1000,
+        }),
+      });
     }
     return {
       status: {

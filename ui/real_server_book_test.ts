@@ -89,6 +89,8 @@ Deno.test("a poll becomes a snapshot by rank, with offsets, counts and lag", () 
     ["server_1", true, true],
     ["server_2", true, true],
   ]);
+  // When each answered, for the tracker's up times.
+  equal(observations[0].answeredSeconds, NOW_MS / 1000);
 });
 
 Deno.test("a server gone from the list stays in the book as down", () => {

@@ -13,8 +13,23 @@ import type { ServerCounts } from "./cluster.ts";
 /** Most ring events read from one reply (the servers keep 64). */
 export const REPORT_EVENTS_MAX = 256;
 
-/** A Berkeley round or a catch-up, as a server's event ring holds it. */
+/** A ring event the dashboard uses, as a server's event ring holds it. */
 export type RingEvent =
+  | {
+    /** Position in the server's ring (1, 2, 3…; restarts with the server). */
+    seq: number;
+    /**
+     * The server learnt of a new coordinator, or became it (then
+     * `coordinator` is the server itself).
+     */
+    type: "election";
+    /** The coordinator. */
+    coordinator: string;
+    /** Seconds since the epoch, on the server's clock. */
+    timestamp: number;
+    /** The server's Lamport clock then. */
+    clock: number;
+  }
   | {
     /** Position in the server's ring (1, 2, 3…; restarts with the server). */
     seq: number;
@@ -44,7 +59,7 @@ export type RingEvent =
   | {
     /** Position in the server's ring. */
     seq: number;
-    /** Any other kind (elections are read from topic `servers`). */
+    /** Any other kind (`coordinator_lost`, or one this UI does not know). */
     type: "other";
   };
 
@@ -138,6 +153,19 @@ function ringEvents(value: unknown): RingEvent[] {
 
 function ringEvent(seq: number, item: Record<string, unknown>): RingEvent {
   const timestamp = finite(item.timestamp);
+  if (
+    item.type === "election" && typeof item.coordinator === "string" &&
+    item.coordinator.length > 0 && timestamp !== null &&
+    count(item.clock) !== null
+  ) {
+    return {
+      seq,
+      type: "election",
+      coordinator: item.coordinator,
+      timestamp,
+      clock: count(item.clock)!,
+    };
+  }
   if (
     item.type === "berkeley" && typeof item.coordinator === "string" &&
     timestamp !== null

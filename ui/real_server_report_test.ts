@@ -56,8 +56,10 @@ Deno.test("a full status reply is read with its extensions", () => {
         missing: [],
         timestamp: 1764189995,
       },
+      { seq: 4, type: "coordinator_lost", previous: "server_1", timestamp: 1 },
+      { seq: 5, type: "election", coordinator: "server_3", timestamp: 2 },
     ],
-    lastEventSeq: 3,
+    lastEventSeq: 5,
     uptimeSeconds: 42.5,
     timestamp: 1764190000.3,
     clock: 141,
@@ -72,7 +74,13 @@ Deno.test("a full status reply is read with its extensions", () => {
     vector: { server_1: 12, server_2: 9 },
     address: "tcp://127.0.0.1:5565",
     events: [
-      { seq: 1, type: "other" },
+      {
+        seq: 1,
+        type: "election",
+        coordinator: "server_1",
+        timestamp: 1764189980,
+        clock: 3,
+      },
       {
         seq: 2,
         type: "catch_up",
@@ -88,8 +96,11 @@ Deno.test("a full status reply is read with its extensions", () => {
         adjustmentsMs: { server_1: -1.5, server_2: 2 },
         timestamp: 1764189995,
       },
+      // Not used by the dashboard, and an election without its clock.
+      { seq: 4, type: "other" },
+      { seq: 5, type: "other" },
     ],
-    lastEventSeq: 3,
+    lastEventSeq: 5,
     uptimeSeconds: 42.5,
   });
 });

@@ -32,6 +32,11 @@ export interface RealUiOptions {
   statusTimeoutMs?: number;
   /** Dashboard poll interval while someone watches (default 1000 ms). */
   statusIntervalMs?: number;
+  /**
+   * Poll interval while no dashboard is open (default 5000 ms), so the
+   * events feed knows what happened meanwhile; 0 for none.
+   */
+  idleIntervalMs?: number;
   /** Whether the session cookie is `Secure`. */
   secureCookie?: boolean;
   /** How the tests page runs the acceptance suite. */
@@ -79,6 +84,7 @@ export interface RealUi {
  */
 export async function startRealUi(options: RealUiOptions): Promise<RealUi> {
   const log = options.log;
+  const idleIntervalMs = options.idleIntervalMs ?? 5000;
   const client = new AgoraClient({
     reference: options.reference,
     servers: options.servers,
@@ -92,13 +98,16 @@ export async function startRealUi(options: RealUiOptions): Promise<RealUi> {
     proxySub: options.proxySub,
     servers: options.servers,
     statusTimeoutMs: options.statusTimeoutMs,
-    eventPollIntervalMs: options.statusIntervalMs,
+    // The app's hub polls faster while a dashboard is open; the cluster's
+    // own event polls only fill the gaps, at the idle pace.
+    eventPollIntervalMs: idleIntervalMs > 0 ? idleIntervalMs : undefined,
     tests: options.tests,
     log,
   });
   const app = createApp(cluster, {
     assets: options.assets ?? readPublicAsset,
     statusIntervalMs: options.statusIntervalMs,
+    idleIntervalMs,
     secureCookie: options.secureCookie,
     logError: (error) =>
       log?.error("unexpected_error", {

@@ -1,7 +1,9 @@
 // The cluster dashboard: one server-sent event stream (open only while the
 // view is shown) brings status snapshots and cluster events; the view shows
 // summary tiles, a card per server, the clock-offset chart, the events feed
-// and the reference's list.
+// and the reference's list. The feed (event_feed.js) shows each event once,
+// by its id, newest first by the time it happened; a (re)connection's
+// snapshot replaces it.
 
 import {
   byId,
@@ -12,6 +14,7 @@ import {
   replaceChildren,
 } from "./dom.js";
 import { drawOffsetChart, seriesColor } from "./chart.js";
+import { addEvents, newFeed } from "./event_feed.js";
 
 const SAMPLES_KEPT = 120;
 const EVENTS_KEPT = 100;
@@ -32,7 +35,7 @@ const state = {
   source: null,
   status: null,
   samples: [],
-  events: [],
+  feed: newFeed(),
   error: null,
 };
 
@@ -45,9 +48,10 @@ function connect() {
   source.addEventListener("snapshot", (event) => {
     const { status, events, samples } = JSON.parse(event.data);
     state.samples = samples.slice(-SAMPLES_KEPT);
-    state.events = events.slice(-EVENTS_KEPT).reverse();
+    state.feed = newFeed();
+    addEvents(state.feed, events, EVENTS_KEPT);
     if (status) applyStatus(status, false);
-    renderEvents(null);
+    renderEvents([]);
     setLive("live", "live");
   });
   source.addEventListener("status", (event) => {
@@ -60,9 +64,13 @@ function connect() {
   });
   source.addEventListener("cluster_event", (event) => {
     const clusterEvent = JSON.parse(event.data);
-    state.events.unshift(clusterEvent);
-    state.events.length = Math.min(state.events.length, EVENTS_KEPT);
-    if (clusterEvent.type === "election" && state.status) {
+    const added = addEvents(state.feed, [clusterEvent], EVENTS_KEPT);
+    if (added.length === 0) return;
+    // Only news newer than the status shown may correct it before the next
+    // poll: an older event (read late from a server's ring) is already in it.
+    const news = state.status &&
+      clusterEvent.timestamp > state.status.timestamp;
+    if (clusterEvent.type === "election" && news) {
       // Show the new coordinator now rather than at the next poll.
       state.status.coordinator = clusterEvent.coordinator;
       for (const server of state.status.servers) {
@@ -70,14 +78,14 @@ function connect() {
       }
       renderStatus();
     }
-    if (clusterEvent.type === "server_down" && state.status) {
+    if (clusterEvent.type === "server_down" && news) {
       const server = state.status.servers.find((s) =>
         s.name === clusterEvent.server
       );
       if (server) server.alive = false;
       renderStatus();
     }
-    renderEvents(clusterEvent);
+    renderEvents(added);
     renderChart();
   });
   source.addEventListener("error", () => {
@@ -261,7 +269,7 @@ function renderStatus() {
 function renderChart() {
   const names = state.status?.servers.map((s) => s.name) ??
     [...new Set(state.samples.flatMap((s) => Object.keys(s.offsetsMs)))];
-  const elections = state.events.filter((e) => e.type === "election");
+  const elections = state.feed.events.filter((e) => e.type === "election");
   drawOffsetChart(el.chart, state.samples, names, elections);
   const latest = state.samples[state.samples.length - 1]?.offsetsMs ?? {};
   replaceChildren(
@@ -325,22 +333,21 @@ function eventNode(event, fresh) {
     h("span", { class: "event-text", text }),
     h("time", {
       class: "event-time",
+      datetime: new Date(event.timestamp * 1000).toISOString(),
       title: formatDateTime(event.timestamp),
       text: formatTime(event.timestamp),
     }),
   );
 }
 
+/** Draws the feed; the events of `fresh` are marked as just arrived. */
 function renderEvents(fresh) {
-  if (fresh) el.feed.prepend(eventNode(fresh, true));
-  else {replaceChildren(
-      el.feed,
-      state.events.map((event) => eventNode(event, false)),
-    );}
-  while (el.feed.children.length > EVENTS_KEPT) {
-    el.feed.lastElementChild?.remove();
-  }
-  el.feedEmpty.hidden = state.events.length > 0;
+  const freshIds = new Set(fresh.map((event) => event.id));
+  replaceChildren(
+    el.feed,
+    state.feed.events.map((event) => eventNode(event, freshIds.has(event.id))),
+  );
+  el.feedEmpty.hidden = state.feed.events.length > 0;
 }
 
 /** Opens the live stream while the dashboard is shown, closes it otherwise. */
