@@ -260,15 +260,13 @@ Deno.test({
           equal(one?.coordinator, false);
           equal(one?.clockOffsetMs, null);
           const elected = await electedOnce(second, stoppedSeconds);
-          const downs = hub.recentEvents.filter((e) =>
-            e.type === "server_down" && e.server === first
-          );
-          equal(downs.length, 1, JSON.stringify(hub.recentEvents));
           // Down when it stopped answering, before its successor won.
-          ok(
-            downs[0].timestamp >= stoppedSeconds &&
-              downs[0].timestamp <= elected.timestamp + slackSeconds,
-            JSON.stringify(hub.recentEvents),
+          onlyEvent(
+            hub.recentEvents,
+            "server_down",
+            first,
+            stoppedSeconds,
+            elected.timestamp + slackSeconds,
           );
         },
       );
@@ -301,16 +299,14 @@ Deno.test({
             );
           });
           const elected = await electedOnce(first, restartedSeconds);
-          const ups = hub.recentEvents.filter((e) =>
-            e.type === "server_up" && e.server === first
-          );
-          equal(ups.length, 1, JSON.stringify(hub.recentEvents));
           // Stamped with its own start, not with a later poll: after the
           // restart began, before it was elected.
-          ok(
-            ups[0].timestamp >= restartedSeconds &&
-              ups[0].timestamp <= elected.timestamp + slackSeconds,
-            JSON.stringify(hub.recentEvents),
+          onlyEvent(
+            hub.recentEvents,
+            "server_up",
+            first,
+            restartedSeconds,
+            elected.timestamp + slackSeconds,
           );
         },
       );
@@ -421,3 +417,22 @@ Deno.test("RealCluster with nothing reachable fails with sentences a person unde
     await client.close();
   }
 });
+
+/**
+ * Asserts that `events` hold exactly one `type` event of `server`, stamped
+ * within [fromSeconds, toSeconds].
+ */
+function onlyEvent(
+  events: readonly { type: string; server?: string; timestamp: number }[],
+  type: string,
+  server: string,
+  fromSeconds: number,
+  toSeconds: number,
+): void {
+  const found = events.filter((e) => e.type === type && e.server === server);
+  equal(found.length, 1, JSON.stringify(events));
+  ok(
+    found[0].timestamp >= fromSeconds && found[0].timestamp <= toSeconds,
+    JSON.stringify(events),
+  );
+}
