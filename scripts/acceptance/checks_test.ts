@@ -44,6 +44,48 @@ Deno.test("every check passes against a healthy fake cluster", async () => {
   }
 });
 
+Deno.test("without disruptive, the skipped re-election and catch-up are partial passes", async () => {
+  const cluster = await startFakeCluster({});
+  const results: TestResult[] = [];
+  try {
+    const summary = await runAcceptance({
+      endpoints: cluster.endpoints,
+      secret: "fake",
+      bots: [cluster.bot],
+      only: ["servers", "election", "replication"],
+      timeScale: TIME_SCALE,
+      onResult: (r) => results.push(r),
+    });
+    const [servers, election, replication] = results;
+    for (const partial of [election, replication]) {
+      assert.equal(partial.passed, true, partial.message);
+      assert.equal(partial.partial, true, partial.name);
+      assert.match(partial.message, /not exercised \(not disruptive\)$/);
+      assert.deepEqual(summary.tests[partial.name], {
+        passed: true,
+        message: partial.message,
+        duration: partial.duration,
+        partial: true,
+      });
+    }
+    // A full pass keeps exactly the fixed fields.
+    assert.equal(servers.passed, true, servers.message);
+    assert.deepEqual(Object.keys(servers), [
+      "name",
+      "passed",
+      "message",
+      "duration",
+    ]);
+    assert.deepEqual(Object.keys(summary.tests[servers.name]), [
+      "passed",
+      "message",
+      "duration",
+    ]);
+  } finally {
+    await cluster.close();
+  }
+});
+
 const CASES: [string, FakeFaults, string, RegExp][] = [
   ["an unstable rank", { unstableRank: true }, "reference", /keep its rank/],
   [

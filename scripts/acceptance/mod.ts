@@ -35,6 +35,7 @@ export type {
   AcceptanceEndpoints,
   AcceptanceOptions,
   ClusterControl,
+  PartialPass,
   TestResult,
   TestSummary,
 } from "./types.ts";

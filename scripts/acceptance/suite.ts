@@ -90,6 +90,7 @@ export async function runAcceptance(
       passed: result.passed,
       message: result.message,
       duration: result.duration,
+      ...(result.partial ? { partial: true } : {}),
     };
     if (result.passed) passed++;
     options.onResult?.(result);
@@ -136,6 +137,7 @@ export async function runCheck(
   let timer: ReturnType<typeof setTimeout> | undefined;
   const ctx = new CheckContext(settings, deadline.signal);
   let passed = false;
+  let partial = false;
   let message: string;
   try {
     const expired = new Promise<never>((_, reject) => {
@@ -150,7 +152,13 @@ export async function runCheck(
     const running = check.run(ctx);
     // A check cut short by its deadline may still settle later: keep quiet.
     running.catch(() => {});
-    message = await Promise.race([running, expired]);
+    const outcome = await Promise.race([running, expired]);
+    if (typeof outcome === "string") {
+      message = outcome;
+    } else {
+      message = outcome.message;
+      partial = outcome.partial;
+    }
     passed = true;
   } catch (error) {
     message = error instanceof Error ? error.message : String(error);
@@ -164,5 +172,7 @@ export async function runCheck(
     passed,
     message,
     duration: Math.round(performance.now() - startMs),
+    // Only when set: full results keep exactly the fixed fields.
+    ...(partial ? { partial: true } : {}),
   };
 }

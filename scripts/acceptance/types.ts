@@ -42,6 +42,24 @@ export interface TestResult {
   message: string;
   /** How long it ran, ms. */
   duration: number;
+  /**
+   * `true` when it passed without exercising all it is named for: its
+   * disruptive part was skipped (a run without `disruptive`), and
+   * `message` says which part. Absent otherwise — an extra field beside
+   * the fixed `{passed, message, duration}`, never `false`.
+   */
+  partial?: boolean;
+}
+
+/**
+ * What a check resolves with when it passed only in part (see
+ * {@linkcode TestResult.partial}); a full pass resolves with its note alone.
+ */
+export interface PartialPass {
+  /** What was verified, and which part was not exercised. */
+  message: string;
+  /** Marks the pass as partial. */
+  partial: true;
 }
 
 /** The outcome of a whole run. */
@@ -102,8 +120,9 @@ export interface AcceptanceCheck {
   /** Deadline of the whole check, ms (before `timeScale`). */
   timeoutMs: number;
   /**
-   * Runs the check: resolves with a short note of what was verified,
-   * throws an `Error` saying what is wrong to fail.
+   * Runs the check: resolves with a short note of what was verified (a
+   * {@linkcode PartialPass} when a part of it was skipped), throws an
+   * `Error` saying what is wrong to fail.
    */
-  run(ctx: CheckContext): Promise<string>;
+  run(ctx: CheckContext): Promise<string | PartialPass>;
 }

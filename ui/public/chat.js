@@ -15,6 +15,7 @@ import {
 } from "./dom.js";
 import { toast, toastError } from "./toast.js";
 import { addMessages, keyOf } from "./message_list.js";
+import { nameProblem, typedName } from "./names.js";
 
 const PAGE_SIZE = 50;
 const POLL_MS = 5000;
@@ -72,6 +73,9 @@ const state = {
   pollTimer: null,
   listsFailing: false,
   visible: false,
+  // Whether the list shows its newest message; kept when the list's box
+  // changes size (the composer grows, a phone keyboard opens).
+  pinnedToBottom: true,
 };
 
 // ---------- conversations and message order ----------
@@ -211,6 +215,7 @@ function nearBottom() {
 function scrollToBottom() {
   el.messages.scrollTop = el.messages.scrollHeight;
   el.jump.hidden = true;
+  state.pinnedToBottom = true;
 }
 
 // ---------- rendering: sidebar, header, badges ----------
@@ -268,7 +273,7 @@ function renderSidebar() {
     );
     return h("li", {}, button);
   });
-  const typed = el.channelFilter.value.trim();
+  const typed = typedName(el.channelFilter.value);
   if (typed && !names.includes(typed)) {
     const create = h(
       "button",
@@ -526,9 +531,14 @@ function onLive(kind, name, message) {
 }
 
 async function createChannel(name) {
-  const channel = name.trim();
+  const channel = typedName(name);
   if (!channel) {
     toast("Type a channel name first");
+    return;
+  }
+  const problem = nameProblem(channel, "Channel name");
+  if (problem !== null) {
+    toast(problem);
     return;
   }
   try {
@@ -587,6 +597,13 @@ async function sendMessage() {
 }
 
 function autoGrow() {
+  // Empty, the box is one line: Chromium counts a wrapping placeholder in
+  // scrollHeight, which grew the box (and hid the newest message) after
+  // each send in a conversation with a long name.
+  if (el.input.value === "") {
+    el.input.style.height = "";
+    return;
+  }
   el.input.style.height = "auto";
   el.input.style.height = `${Math.min(el.input.scrollHeight + 2, 160)}px`;
 }
@@ -724,6 +741,7 @@ function signedOut(message) {
     source: null,
     pollTimer: null,
     listsFailing: false,
+    pinnedToBottom: true,
   });
   el.me.hidden = true;
   el.chat.hidden = true;
@@ -735,10 +753,14 @@ function signedOut(message) {
 
 async function login(event) {
   event.preventDefault();
-  const user = el.loginName.value;
+  // Spaces around the name are dropped, as the terminal client does.
+  const user = typedName(el.loginName.value);
   el.loginError.textContent = "";
-  if (user.trim() === "") {
-    el.loginError.textContent = "Type a name first.";
+  const problem = user === ""
+    ? "Type a name first."
+    : nameProblem(user, "User name");
+  if (problem !== null) {
+    el.loginError.textContent = problem;
     el.loginName.focus();
     return;
   }
@@ -795,11 +817,19 @@ export async function initChat() {
   });
   el.input.addEventListener("input", autoGrow);
   el.messages.addEventListener("scroll", () => {
-    if (nearBottom()) el.jump.hidden = true;
+    state.pinnedToBottom = nearBottom();
+    if (state.pinnedToBottom) el.jump.hidden = true;
     const conv = state.convs.get(state.active);
     if (conv && el.messages.scrollTop < NEAR_TOP_PX) loadOlder(conv);
   });
   el.jump.addEventListener("click", scrollToBottom);
+  // A resize does not scroll: keep the newest message in view once layout
+  // has settled (observers run after layout, before paint).
+  new ResizeObserver(() => {
+    if (state.pinnedToBottom) {
+      el.messages.scrollTop = el.messages.scrollHeight;
+    }
+  }).observe(el.messages);
   el.leave.addEventListener("click", leaveActiveChannel);
   el.newChannelToggle.addEventListener("click", () => {
     const open = el.newChannelForm.hidden;
@@ -815,7 +845,7 @@ export async function initChat() {
   el.channelFilter.addEventListener("keydown", async (event) => {
     if (event.key !== "Enter") return;
     event.preventDefault();
-    const typed = el.channelFilter.value.trim();
+    const typed = typedName(el.channelFilter.value);
     if (!typed) return;
     // The list is polled; someone may have just created this channel.
     if (!state.channels.includes(typed)) await refreshLists();

@@ -3,6 +3,7 @@
 
 import { postStream } from "./api.js";
 import { byId, formatDuration, h, replaceChildren } from "./dom.js";
+import { resultLook } from "./test_result.js";
 import { toastError } from "./toast.js";
 
 const el = {
@@ -17,6 +18,8 @@ const el = {
 
 const run = {
   passed: 0,
+  // Of `passed`, those whose disruptive part was not exercised.
+  partial: 0,
   failed: 0,
   total: null,
   durationMs: null,
@@ -50,17 +53,19 @@ function renderStats() {
 
 function resultNode(result) {
   const message = typeof result.message === "string" ? result.message : "";
+  const look = resultLook(result);
   return h(
     "li",
     {
-      class: `result ${result.passed ? "pass" : "fail"}`,
+      class: `result ${look.status}`,
       dataset: { name: result.name },
     },
     h("span", {
       class: "result-icon",
       role: "img",
-      "aria-label": result.passed ? "passed" : "failed",
-      text: result.passed ? "✓" : "✗",
+      "aria-label": look.label,
+      title: look.label,
+      text: look.icon,
     }),
     h("span", { class: "result-name", text: result.name }),
     h("span", {
@@ -81,7 +86,13 @@ function setProgress(mode) {
 }
 
 async function runSuite() {
-  Object.assign(run, { passed: 0, failed: 0, total: null, durationMs: null });
+  Object.assign(run, {
+    passed: 0,
+    partial: 0,
+    failed: 0,
+    total: null,
+    durationMs: null,
+  });
   run.startedMs = performance.now();
   el.run.disabled = true;
   el.run.textContent = "Running…";
@@ -97,6 +108,7 @@ async function runSuite() {
       if (name === "result") {
         if (data.passed) run.passed += 1;
         else run.failed += 1;
+        if (resultLook(data).status === "partial") run.partial += 1;
         el.results.append(resultNode(data));
         el.state.textContent = `Running… ${run.passed + run.failed} done`;
       } else if (name === "summary") {
@@ -106,9 +118,12 @@ async function runSuite() {
         run.failed = data.total - data.passed;
         run.durationMs = data.duration;
         const ok = run.failed === 0;
+        const partly = run.partial > 0
+          ? `, ${run.partial} only partly checked`
+          : "";
         el.state.textContent = ok
-          ? `All ${data.total} passed`
-          : `${run.failed} of ${data.total} failed`;
+          ? `All ${data.total} passed${partly}`
+          : `${run.failed} of ${data.total} failed${partly}`;
         setProgress(ok ? "passed" : "failed");
       } else if (name === "run_error" || name === "error") {
         finished = true;
