@@ -35,6 +35,7 @@ import {
   type Peer,
 } from "@agora/shared/election";
 import type { Logger } from "@agora/shared/log";
+import { ZmqError } from "@agora/shared/zmq";
 import type { PhysicalClock } from "@agora/shared/physical_clock";
 import type { ServerEntry } from "@agora/shared/protocol";
 import type { EventRing } from "./events.ts";
@@ -298,15 +299,24 @@ export class Coordination {
     if (address === undefined) return;
     this.#syncInFlight = true;
     this.#lastSyncMs = nowMs;
-    this.#o.requester.call(address, "clock", {}, { sign: [] }).catch(() => {
-      this.#act(
-        this.#election?.step({
-          type: "coordinator_unreachable",
-          nowMs: this.#nowMs(),
-          name: coordinator,
-        }) ?? [],
-      );
-    }).finally(() => this.#syncInFlight = false);
+    this.#o.requester.call(address, "clock", {}, { sign: [] }).catch(
+      (error) => {
+        // Only this request's own timeout says the coordinator is gone. A
+        // request failed because another one to the same address timed
+        // out (its socket is replaced, Lazy Pirate) says nothing about the
+        // coordinator: right after a restarted coordinator took over, an
+        // old request to its previous life did that, and every follower
+        // dropped a live coordinator.
+        if (!(error instanceof ZmqError && error.code === "ETIMEDOUT")) return;
+        this.#act(
+          this.#election?.step({
+            type: "coordinator_unreachable",
+            nowMs: this.#nowMs(),
+            name: coordinator,
+          }) ?? [],
+        );
+      },
+    ).finally(() => this.#syncInFlight = false);
   }
 
   #act(actions: readonly ElectionAction[]): void {

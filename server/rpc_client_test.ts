@@ -74,3 +74,26 @@ Deno.test("a dead endpoint fails by timeout, not by hanging", async () => {
     rpc.close();
   }
 });
+
+Deno.test("a timeout resets the socket: the others in flight fail as ECLOSED, only the late one as ETIMEDOUT", async () => {
+  // A ROUTER that never answers: the first request times out first.
+  const router = new Router({ linger: 0 });
+  await router.bind("tcp://127.0.0.1:*");
+  const rpc = new RpcClient(router.lastEndpoint, { timeoutMs: 5000 });
+  try {
+    const early = rpc.call(text("early"), 100);
+    const later = rpc.call(text("later"), 5000);
+    await assert.rejects(
+      early,
+      (e: unknown) => e instanceof ZmqError && e.code === "ETIMEDOUT",
+    );
+    // The coordinator must not be declared dead on this one's account.
+    await assert.rejects(
+      later,
+      (e: unknown) => e instanceof ZmqError && e.code === "ECLOSED",
+    );
+  } finally {
+    rpc.close();
+    router.close();
+  }
+});
