@@ -26,7 +26,7 @@ import { compareCodePoints } from "@agora/shared/order";
 import type { ChannelMessage, PrivateMessage } from "@agora/shared/protocol";
 import { type ChatRecord, postAuthor, recordId } from "@agora/shared/record";
 import type { ChatView, PageOptions } from "./handlers.ts";
-import type { Store } from "./storage.ts";
+import type { KeyedPost, Store } from "./storage.ts";
 
 /** Names remembered per kind before the memory is reset. */
 export const KNOWN_NAMES_MAX = 65_536;
@@ -41,7 +41,7 @@ export class BatchView implements ChatView {
   readonly #channels = new Set<string>();
   readonly #subscriptions = new Set<string>();
   /** Posts of the batch by author and request key (`requestKey`). */
-  readonly #requests = new Map<string, string>();
+  readonly #requests = new Map<string, KeyedPost>();
   #pending = 0;
 
   /** Reads `store`; remembers at most `knownMax` names of each kind. */
@@ -78,7 +78,13 @@ export class BatchView implements ChatView {
           const key = requestKey(record.op, postAuthor(record), request_id);
           // The first one wins, as in the store.
           if (!this.#requests.has(key)) {
-            this.#requests.set(key, recordId(record));
+            this.#requests.set(key, {
+              id: recordId(record),
+              target: record.op === "publish"
+                ? record.data.channel
+                : record.data.dst,
+              message: record.data.message,
+            });
           }
           break;
         }
@@ -104,7 +110,7 @@ export class BatchView implements ChatView {
     op: "publish" | "message",
     user: string,
     requestId: string,
-  ): string | undefined {
+  ): KeyedPost | undefined {
     return this.#store.requestPost(op, user, requestId) ??
       this.#requests.get(requestKey(op, user, requestId));
   }

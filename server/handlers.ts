@@ -37,6 +37,7 @@ import {
 } from "@agora/shared/protocol";
 import type { ChatRecord, RecordData, RecordOp } from "@agora/shared/record";
 import { recordId } from "@agora/shared/record";
+import type { KeyedPost } from "./storage_types.ts";
 
 /** Paging of a history read. */
 export interface PageOptions {
@@ -70,12 +71,12 @@ export interface ChatView {
     user2: string,
     page: PageOptions,
   ): PrivateMessage[];
-  /** The id of the post of kind `op` `user` sent with the key `requestId`, if any. */
+  /** The post of kind `op` `user` sent with the key `requestId`, if any. */
   requestPost(
     op: "publish" | "message",
     user: string,
     requestId: string,
-  ): string | undefined;
+  ): KeyedPost | undefined;
 }
 
 /**
@@ -236,7 +237,14 @@ function publish(
   view: ChatView,
   make: RecordFactory,
 ): Handled {
-  const retried = retriedPost("publish", data.user, data.request_id, view);
+  const retried = retriedPost(
+    "publish",
+    data.user,
+    data.request_id,
+    data.channel,
+    data.message,
+    view,
+  );
   if (retried) return retried;
   if (!view.hasChannel(data.channel)) {
     return read(
@@ -265,7 +273,14 @@ function privateMessage(
   view: ChatView,
   make: RecordFactory,
 ): Handled {
-  const retried = retriedPost("message", data.src, data.request_id, view);
+  const retried = retriedPost(
+    "message",
+    data.src,
+    data.request_id,
+    data.dst,
+    data.message,
+    view,
+  );
   if (retried) return retried;
   if (!view.hasUser(data.src)) {
     return read(
@@ -293,17 +308,28 @@ function privateMessage(
  * A post whose author already sent one with this `request_id` (a client
  * retrying after a lost reply, maybe on another server once the first
  * reached it) is answered with the stored post's id, and not stored again.
+ * The same key on a different post (another channel or recipient, or
+ * other text: a client bug or a reused key) is refused, so an "OK" never
+ * stands for a post that was not stored.
  */
 function retriedPost(
   service: "publish" | "message",
   author: string,
   requestId: string | undefined,
+  target: string,
+  message: string,
   view: ChatView,
 ): Handled | undefined {
   if (requestId === undefined) return undefined;
-  const id = view.requestPost(service, author, requestId);
-  if (id === undefined) return undefined;
-  return read({ service, data: { status: "OK", id } } as Reply);
+  const held = view.requestPost(service, author, requestId);
+  if (held === undefined) return undefined;
+  if (held.target !== target || held.message !== message) {
+    return read(failureReply(
+      service,
+      `The request_id "${requestId}" was already used by ${author} for another post (${held.id}); send a new request_id for a new post.`,
+    ));
+  }
+  return read({ service, data: { status: "OK", id: held.id } } as Reply);
 }
 
 /** `{status: "OK", id}`: `id` is our extension. */

@@ -98,6 +98,53 @@ Deno.test("a user created earlier in the batch can publish later in it", async (
   }
 });
 
+Deno.test("a request_id reused for a different post is refused, in the batch and after", async () => {
+  const s = await setup();
+  try {
+    s.run({ service: "login", data: { user: "ana" } });
+    s.run({ service: "login", data: { user: "bia" } });
+    s.run({ service: "channel", data: { channel: "geral" } });
+    s.run({ service: "channel", data: { channel: "dev" } });
+    const first = s.run({
+      service: "publish",
+      data: { user: "ana", channel: "geral", message: "oi", request_id: "k" },
+    });
+    assert.equal(statusOf(first), "OK");
+    for (const commit of [false, true]) {
+      if (commit) s.commit();
+      // Another channel, or other text, with the same key: not an "OK"
+      // for a post that is not stored.
+      for (
+        const data of [
+          { user: "ana", channel: "dev", message: "oi", request_id: "k" },
+          { user: "ana", channel: "geral", message: "hey", request_id: "k" },
+        ]
+      ) {
+        const reused = s.run({ service: "publish", data });
+        assert.equal(statusOf(reused), "erro");
+        assert.match(
+          (reused.reply.data as { description: string }).description,
+          /request_id "k" was already used by ana for another post/,
+        );
+        assert.deepEqual(reused.records, []);
+      }
+    }
+    const pm = { src: "ana", dst: "bia", message: "psst", request_id: "m" };
+    assert.equal(statusOf(s.run({ service: "message", data: pm })), "OK");
+    assert.equal(
+      statusOf(
+        s.run({ service: "message", data: { ...pm, dst: "ana" } }),
+      ),
+      "erro",
+    );
+    s.commit();
+    assert.equal(s.store.counts().messages, 1);
+    assert.equal(s.store.counts().privateMessages, 1);
+  } finally {
+    await s.close();
+  }
+});
+
 Deno.test("a post retried with its request_id is answered with the stored one, in the batch and after", async () => {
   const s = await setup();
   try {

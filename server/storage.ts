@@ -62,6 +62,7 @@ import type {
   ChannelMessage,
   CreationInfo,
   HistoryOptions,
+  KeyedPost,
   PrivateMessage,
   StoreCounts,
 } from "./storage_types.ts";
@@ -74,6 +75,7 @@ export type {
   ChannelMessage,
   CreationInfo,
   HistoryOptions,
+  KeyedPost,
   PrivateMessage,
   StoreCounts,
 } from "./storage_types.ts";
@@ -512,22 +514,27 @@ export class Store {
   }
 
   /**
-   * The id (`origin:seq`) of the post of kind `op` that `user` sent with
-   * the key `requestId` (the first in message order), if one is stored.
+   * The post of kind `op` that `user` sent with the key `requestId` (the
+   * first in message order), if one is stored: its id (`origin:seq`), its
+   * channel (`publish`) or recipient (`message`) as `target`, and its text.
    * O(log n).
    */
   requestPost(
     op: "publish" | "message",
     user: string,
     requestId: string,
-  ): string | undefined {
+  ): KeyedPost | undefined {
     this.#assertOpen("find a request");
     const row = this.#s.requestPost.get(user, op, requestId) as
-      | { origin: Uint8Array | string; seq: number }
+      | { origin: Uint8Array | string; seq: number; data: string }
       | undefined;
-    return row === undefined
-      ? undefined
-      : `${columnText(row.origin)}:${row.seq}`;
+    if (row === undefined) return undefined;
+    const data = JSON.parse(row.data) as Record<string, string>;
+    return {
+      id: `${columnText(row.origin)}:${row.seq}`,
+      target: op === "publish" ? data.channel : data.dst,
+      message: data.message,
+    };
   }
 
   /** The persisted Lamport clock (0 for a new store). */

@@ -80,8 +80,9 @@ export function prepareStatements(db: DatabaseSync) {
        WHERE user_a = ? AND user_b = ? AND clock = ? AND origin = ? AND seq = ?`,
     ),
     requestPost: p(
-      `SELECT CAST(origin AS BLOB) AS origin, seq FROM requests
-       WHERE user = ? AND op = ? AND request_id = ?`,
+      `SELECT CAST(q.origin AS BLOB) AS origin, q.seq, r.data
+       FROM requests q JOIN records r ON r.origin = q.origin AND r.seq = q.seq
+       WHERE q.user = ? AND q.op = ? AND q.request_id = ?`,
     ),
     logMaxSeq: p("SELECT MAX(seq) AS seq FROM records WHERE origin = ?"),
     hasRecord: p("SELECT 1 AS x FROM records WHERE origin = ? AND seq = ?"),

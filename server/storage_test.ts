@@ -912,8 +912,12 @@ Deno.test("requestPost() finds a post by kind, author and request_id", async () 
       keyedPost("s1", 1, 5, "k"),
       keyedMessage("s2", 1, 5, "k"),
     ]);
-    assert.equal(store.requestPost("publish", "ana", "k"), "s1:1");
-    assert.equal(store.requestPost("message", "bia", "k"), "s2:1");
+    assert.deepEqual(store.requestPost("publish", "ana", "k"), {
+      id: "s1:1",
+      target: "geral",
+      message: "oi",
+    });
+    assert.equal(store.requestPost("message", "bia", "k")?.id, "s2:1");
     // Kinds and authors do not share keys.
     assert.equal(store.requestPost("message", "ana", "k"), undefined);
     assert.equal(store.requestPost("publish", "ana", "other"), undefined);
@@ -940,8 +944,8 @@ Deno.test("posts sharing a key: every replica keeps the first in message order, 
     await withStore((backward) => {
       backward.append([early, earlyPm, plain, late, latePm]);
       for (const store of [forward, backward]) {
-        assert.equal(store.requestPost("publish", "ana", "k"), "s3:1");
-        assert.equal(store.requestPost("message", "bia", "m"), "s3:2");
+        assert.equal(store.requestPost("publish", "ana", "k")?.id, "s3:1");
+        assert.equal(store.requestPost("message", "bia", "m")?.id, "s3:2");
         assert.deepEqual(
           store.channelHistory("geral", { limit: 10 }).map((m) => m.id),
           ["s3:1", "s2:1"],

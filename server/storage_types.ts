@@ -33,6 +33,16 @@ export interface AppendOptions {
   durable?: boolean;
 }
 
+/** A post found by its client key (`Store.requestPost`). */
+export interface KeyedPost {
+  /** Its id, `origin:seq`. */
+  id: string;
+  /** Its channel (`publish`) or recipient (`message`). */
+  target: string;
+  /** Its text. */
+  message: string;
+}
+
 /** How much the store holds. */
 export interface StoreCounts {
   /** Distinct user names. */
