@@ -11,6 +11,7 @@ import {
   h,
   hueOf,
   initialOf,
+  isolate,
   replaceChildren,
 } from "./dom.js";
 import { toast, toastError } from "./toast.js";
@@ -163,8 +164,8 @@ function historyEdge(conv) {
     });
   }
   const text = conv.kind === "channel"
-    ? `This is the beginning of #${conv.name}.`
-    : `This is the beginning of your conversation with ${conv.name}.`;
+    ? `This is the beginning of #${isolate(conv.name)}.`
+    : `This is the beginning of your conversation with ${isolate(conv.name)}.`;
   return h("p", { class: "history-edge", text });
 }
 
@@ -353,20 +354,23 @@ function renderHeader() {
   const conv = state.convs.get(state.active);
   if (!conv) {
     el.title.textContent = "No conversation";
-    el.sub.textContent = state.user ? `Signed in as ${state.user}` : "";
+    el.sub.textContent = state.user
+      ? `Signed in as ${isolate(state.user)}`
+      : "";
     el.leave.hidden = true;
     el.composer.hidden = true;
     return;
   }
   if (conv.kind === "channel") {
-    el.title.textContent = `#${conv.name}`;
+    el.title.textContent = `#${isolate(conv.name)}`;
     el.sub.textContent = "Channel · everyone who joins sees these messages";
-    el.input.placeholder = `Message #${conv.name}`;
+    el.input.placeholder = `Message #${isolate(conv.name)}`;
   } else {
-    el.title.textContent = conv.name;
-    el.sub.textContent =
-      `Private · only you and ${conv.name} see these messages`;
-    el.input.placeholder = `Message ${conv.name}`;
+    el.title.textContent = isolate(conv.name);
+    el.sub.textContent = `Private · only you and ${
+      isolate(conv.name)
+    } see these messages`;
+    el.input.placeholder = `Message ${isolate(conv.name)}`;
   }
   el.leave.hidden = conv.kind !== "channel";
   el.composer.hidden = false;

@@ -66,6 +66,17 @@ export function byId(id) {
   return element;
 }
 
+/**
+ * A name to splice into a sentence, wrapped in Unicode's first-strong
+ * isolate (U+2068 … U+2069): a name holding a right-to-left override
+ * (U+202E) or other bidi controls then cannot reorder the text around it
+ * ("only you and ‮nimda see…" read backwards). Elements that show a name
+ * alone get `unicode-bidi: isolate` from the stylesheet.
+ */
+export function isolate(name) {
+  return `\u2068${name}\u2069`;
+}
+
 /** A stable hue (0–359) for a name, to colour avatars and chart lines. */
 export function hueOf(name) {
   let hash = 2166136261;
