@@ -18,6 +18,7 @@ import { errorResponse } from "./http_errors.ts";
 import { sameOrigin } from "./same_origin.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { SessionStore } from "./sessions.ts";
+import { StreamSlots } from "./sse.ts";
 import { testsRoutes } from "./tests_routes.ts";
 
 /** Tunables and injected capabilities of {@linkcode createApp}. */
@@ -45,6 +46,13 @@ export interface AppOptions {
   maxSessions?: number;
   /** Idle time that ends a browser session (default 24 h). */
   sessionIdleMs?: number;
+  /**
+   * Most event streams open at once over the whole app: chat, dashboard and
+   * tests streams (default 256). Beyond it a stream is refused with 503.
+   */
+  maxStreams?: number;
+  /** Most `/api/events` streams one browser session may open (default 8). */
+  maxStreamsPerSession?: number;
   /** Whether the session cookie is `Secure` (default false: plain HTTP). */
   secureCookie?: boolean;
   /** Where unexpected errors are reported (default `console.error`). */
@@ -95,6 +103,7 @@ export function createApp(
     maxSessions: options.maxSessions ?? 1000,
     idleTimeoutMs: options.sessionIdleMs ?? 24 * 60 * 60 * 1000,
     queueEvents: options.sessionQueueEvents ?? 500,
+    maxStreamsPerSession: options.maxStreamsPerSession ?? 8,
     maxChannels: 200,
     maxPeers: 500,
     now,
@@ -108,6 +117,7 @@ export function createApp(
     queueItems: 200,
   });
   hub.watch();
+  const streams = new StreamSlots(options.maxStreams ?? 256);
 
   const closing = new AbortController();
   const shutdown = closing.signal;
@@ -129,17 +139,18 @@ export function createApp(
       store,
       secureCookie: !!options.secureCookie,
       heartbeatMs,
+      streams,
       log,
       shutdown,
     }),
   );
   app.route(
     "/api/cluster",
-    clusterRoutes(cluster, { hub, heartbeatMs, log, shutdown }),
+    clusterRoutes(cluster, { hub, heartbeatMs, streams, log, shutdown }),
   );
   app.route(
     "/api/tests",
-    testsRoutes(cluster, { heartbeatMs, now, log, shutdown }),
+    testsRoutes(cluster, { heartbeatMs, streams, now, log, shutdown }),
   );
 
   const assets = options.assets;

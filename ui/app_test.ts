@@ -3,6 +3,7 @@ import { type AgoraApp, createApp } from "./app.ts";
 import type { ChannelMessage, ChatSession, PrivateMessage } from "./cluster.ts";
 import { FakeCluster } from "./fake_cluster.ts";
 import { CONTENT_SECURITY_POLICY } from "./security_headers.ts";
+import { sseResponse } from "./sse.ts";
 import { SseReader } from "./testing_sse.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -445,6 +446,136 @@ Deno.test("sessions are bounded in number and idle time", async () => {
   nowMs.value += 60_001;
   equal((await get(app, "/api/users", bob)).status, 401);
   await app.close();
+});
+
+async function refusedBusy(response: Response, message: RegExp) {
+  equal(response.status, 503);
+  equal(response.headers.get("retry-after"), "5");
+  match((await response.json()).error, message);
+}
+
+Deno.test("event streams are capped app-wide and per session; closing frees a slot", async () => {
+  const { app } = harness({
+    maxStreams: 3,
+    maxStreamsPerSession: 2,
+    statusIntervalMs: 60_000,
+  });
+  const ana = await login(app, "ana");
+  const bob = await login(app, "bob");
+  const first = await events(app, ana);
+  const second = await events(app, ana);
+  await refusedBusy(
+    await get(app, "/api/events", ana),
+    /This session has too many event streams open/,
+  );
+  const dashboard = new SseReader(await get(app, "/api/cluster/stream"));
+  equal((await dashboard.next()).event, "snapshot");
+
+  // Three streams open: every kind of stream is refused, before any work.
+  await refusedBusy(
+    await get(app, "/api/events", bob),
+    /Too many event streams are open/,
+  );
+  await refusedBusy(
+    await get(app, "/api/cluster/stream"),
+    /Too many event streams are open/,
+  );
+  await refusedBusy(
+    await post(app, "/api/tests/run", {}),
+    /Too many event streams are open/,
+  );
+  deepStrictEqual(await (await get(app, "/api/tests/state")).json(), {
+    running: false,
+  });
+
+  // A browser going away gives its slot back, to anyone.
+  await first.close();
+  const forBob = await events(app, bob);
+  await refusedBusy(
+    await get(app, "/api/cluster/stream"),
+    /Too many event streams are open/,
+  );
+  // A stream ended by logout gives its slot back too.
+  await post(app, "/api/logout", {}, bob);
+  equal((await forBob.nextOf("logout")).event, "logout");
+  await rejects(forBob.next(), { message: "Event stream ended" });
+  const again = await events(app, ana);
+
+  await Promise.all([second, dashboard, forBob, again].map((s) => s.close()));
+  await app.close();
+});
+
+Deno.test("a login evicts only an idle session, and is refused when all are listening", async () => {
+  const { app, nowMs } = harness({ maxSessions: 2, sessionIdleMs: 60_000 });
+  const ana = await login(app, "ana");
+  const anaStream = await events(app, ana);
+  nowMs.value += 1;
+  const bob = await login(app, "bob");
+  nowMs.value += 1;
+  // Ana was seen first but is listening: bob, idle, is the one evicted.
+  const eve = await login(app, "eve");
+  equal((await get(app, "/api/users", bob)).status, 401);
+  const eveStream = await events(app, eve);
+  // A listening session outlives the idle timeout.
+  nowMs.value += 60_001;
+  equal((await get(app, "/api/users", ana)).status, 200);
+  equal((await get(app, "/api/users", eve)).status, 200);
+
+  // Everyone listens: a new login is refused, nobody is logged out.
+  await refusedBusy(
+    await post(app, "/api/login", { user: "mallory" }),
+    /as many active sessions as it can hold/,
+  );
+  await post(app, "/api/channels", { channel: "lobby" }, ana);
+  await post(app, "/api/channels/join", { channel: "lobby" }, ana);
+  await post(app, "/api/messages", { channel: "lobby", message: "hi" }, ana);
+  equal((await anaStream.next()).event, "channel_message");
+
+  // Once ana's stream closes she is idle again, and evicted first.
+  await anaStream.close();
+  nowMs.value += 1;
+  await login(app, "mallory");
+  equal((await get(app, "/api/users", ana)).status, 401);
+  equal((await get(app, "/api/users", eve)).status, 200);
+
+  await eveStream.close();
+  await app.close();
+});
+
+Deno.test("an SSE response reports keep-alives and ends exactly once", async () => {
+  let heartbeats = 0;
+  let closes = 0;
+  const response = sseResponse(
+    async function* (signal) {
+      yield { event: "hello", data: {} };
+      await new Promise((resolve) =>
+        signal.addEventListener("abort", resolve, { once: true })
+      );
+    },
+    {
+      heartbeatMs: 5,
+      onHeartbeat: () => heartbeats++,
+      onClose: () => closes++,
+    },
+  );
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  while (!text.includes(": keep-alive")) {
+    const { value, done } = await reader.read();
+    ok(!done, "The stream ended before a keep-alive");
+    text += decoder.decode(value, { stream: true });
+  }
+  ok(heartbeats >= 1);
+  equal(closes, 0);
+  await reader.cancel();
+  equal(closes, 1);
+
+  const finished = sseResponse(async function* () {
+    yield { event: "only", data: 1 };
+  }, { heartbeatMs: 60_000, onClose: () => closes++ });
+  equal(await finished.text(), "event: only\ndata: 1\n\n");
+  equal(closes, 2);
 });
 
 Deno.test("the dashboard stream sends a snapshot, then events as they happen", async () => {

@@ -13,8 +13,18 @@ import { createMiddleware } from "hono/factory";
 import type { Cluster, PrivateMessage } from "./cluster.ts";
 import { HttpError } from "./http_errors.ts";
 import { readJsonObject } from "./request_body.ts";
-import type { BrowserSession, SessionStore } from "./sessions.ts";
-import { type SseEvent, sseResponse } from "./sse.ts";
+import {
+  type BrowserSession,
+  SessionsFullError,
+  type SessionStore,
+} from "./sessions.ts";
+import {
+  busyResponse,
+  type SseEvent,
+  sseResponse,
+  STREAMS_FULL_MESSAGE,
+  type StreamSlots,
+} from "./sse.ts";
 import {
   checkBefore,
   type Checked,
@@ -40,11 +50,17 @@ export interface ChatRoutesOptions {
   secureCookie: boolean;
   /** Idle time after which streams send a keep-alive comment. */
   heartbeatMs: number;
+  /** Open event streams of the whole app, bounded. */
+  streams: StreamSlots;
   /** Reports unexpected stream failures. */
   log: (error: unknown) => void;
   /** Aborts when the app closes, ending every stream. */
   shutdown: AbortSignal;
 }
+
+/** Refusal of a stream past the session's limit. */
+const SESSION_STREAMS_FULL_MESSAGE =
+  "This session has too many event streams open; close a tab and try again";
 
 type Env = { Variables: { session: BrowserSession } };
 
@@ -66,8 +82,21 @@ export function chatRoutes(
     const user = valueOf(checkName(body.user, "User name"));
     const previous = getCookie(c, SESSION_COOKIE);
     if (previous !== undefined) await store.destroy(previous);
+    // Refused before a cluster session is opened for nothing.
+    if (!await store.hasRoom()) {
+      return busyResponse(new SessionsFullError().message);
+    }
     const chat = await cluster.login(user);
-    const session = await store.create(chat);
+    let session: BrowserSession;
+    try {
+      session = await store.create(chat);
+    } catch (error) {
+      // Filled up by concurrent logins meanwhile; `create` closed `chat`.
+      if (error instanceof SessionsFullError) {
+        return busyResponse(error.message);
+      }
+      throw error;
+    }
     setCookie(c, SESSION_COOKIE, session.token, {
       httpOnly: true,
       sameSite: "Strict",
@@ -183,6 +212,13 @@ export function chatRoutes(
 
   routes.get("/events", auth, (c) => {
     const session = c.get("session");
+    const releaseApp = options.streams.tryAcquire();
+    if (releaseApp === null) return busyResponse(STREAMS_FULL_MESSAGE);
+    const releaseSession = store.openStream(session);
+    if (releaseSession === null) {
+      releaseApp();
+      return busyResponse(SESSION_STREAMS_FULL_MESSAGE);
+    }
     const lastEventId = Number(c.req.header("last-event-id") ?? "NaN");
     const from = Number.isSafeInteger(lastEventId) && lastEventId >= 0
       ? lastEventId
@@ -194,6 +230,12 @@ export function chatRoutes(
         retryMs: 2000,
         onError: options.log,
         shutdown: options.shutdown,
+        // A session only listening is in use: never evicted as idle.
+        onHeartbeat: () => store.touch(session),
+        onClose: () => {
+          releaseSession();
+          releaseApp();
+        },
       },
     );
   });

@@ -12,7 +12,13 @@
 import { Hono } from "hono";
 import type { Cluster, ClusterStatus } from "./cluster.ts";
 import type { DashboardHub } from "./dashboard_hub.ts";
-import { type SseEvent, sseResponse } from "./sse.ts";
+import {
+  busyResponse,
+  type SseEvent,
+  sseResponse,
+  STREAMS_FULL_MESSAGE,
+  type StreamSlots,
+} from "./sse.ts";
 
 /** What the dashboard routes need besides the cluster. */
 export interface ClusterRoutesOptions {
@@ -20,6 +26,8 @@ export interface ClusterRoutesOptions {
   hub: DashboardHub;
   /** Idle time after which streams send a keep-alive comment. */
   heartbeatMs: number;
+  /** Open event streams of the whole app, bounded. */
+  streams: StreamSlots;
   /** Reports unexpected stream failures. */
   log: (error: unknown) => void;
   /** Aborts when the app closes, ending every stream. */
@@ -35,16 +43,21 @@ export function clusterRoutes(
 
   routes.get("/status", async (c) => c.json(await cluster.status()));
 
-  routes.get("/stream", () =>
-    sseResponse(
+  routes.get("/stream", () => {
+    // Taken before the stream's first status request is sent.
+    const release = options.streams.tryAcquire();
+    if (release === null) return busyResponse(STREAMS_FULL_MESSAGE);
+    return sseResponse(
       (signal) => dashboardEvents(cluster, options.hub, signal),
       {
         heartbeatMs: options.heartbeatMs,
         retryMs: 2000,
         onError: options.log,
         shutdown: options.shutdown,
+        onClose: release,
       },
-    ));
+    );
+  });
 
   return routes;
 }

@@ -49,6 +49,8 @@ try {
     statusIntervalMs: config.statusIntervalMs,
     idleIntervalMs: config.idleIntervalMs,
     secureCookie: config.secureCookie,
+    maxStreams: config.maxStreams,
+    maxStreamsPerSession: config.maxStreamsPerSession,
     tests: {
       disruptive: config.disruptiveTests,
       control: config.disruptiveTests

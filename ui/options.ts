@@ -75,6 +75,24 @@ export const uiOptions = defineOptions({
       "ms between two polls while no dashboard is open, so the events feed " +
       "knows what happened meanwhile (0: none)",
   },
+  maxStreams: {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 100_000,
+    env: "AGORA_UI_MAX_STREAMS",
+    default: 256,
+    description:
+      "Most event streams open at once (chat, dashboard, tests); more get 503",
+  },
+  maxStreamsPerSession: {
+    type: "number",
+    integer: true,
+    min: 1,
+    max: 1000,
+    default: 8,
+    description: "Most chat event streams one browser session may open",
+  },
   secureCookie: {
     type: "boolean",
     description: "Mark the session cookie Secure (when served over HTTPS)",

@@ -39,6 +39,10 @@ export interface RealUiOptions {
   idleIntervalMs?: number;
   /** Whether the session cookie is `Secure`. */
   secureCookie?: boolean;
+  /** Most event streams open at once (default 256; see `AppOptions`). */
+  maxStreams?: number;
+  /** Most chat event streams per browser session (default 8). */
+  maxStreamsPerSession?: number;
   /** How the tests page runs the acceptance suite. */
   tests?: RealTestsOptions;
   /** Reads the browser app's files (default: `ui/public/` on disk). */
@@ -109,6 +113,8 @@ export async function startRealUi(options: RealUiOptions): Promise<RealUi> {
     statusIntervalMs: options.statusIntervalMs,
     idleIntervalMs,
     secureCookie: options.secureCookie,
+    maxStreams: options.maxStreams,
+    maxStreamsPerSession: options.maxStreamsPerSession,
     logError: (error) =>
       log?.error("unexpected_error", {
         error: error instanceof Error ? (error.stack ?? error.message) : String(

@@ -43,6 +43,48 @@ Deno.test("the UI serves /healthz and explains an unreachable cluster", async ()
   await ui.shutdown(); // idempotent
 });
 
+Deno.test("a browser disconnecting gives its event stream slot back", async () => {
+  const [referencePort, proxyPort] = freePorts(2);
+  const ui = await startRealUi({
+    port: 0,
+    hostname: "127.0.0.1",
+    reference: `tcp://127.0.0.1:${referencePort}`,
+    servers: [],
+    proxySub: `tcp://127.0.0.1:${proxyPort}`,
+    statusTimeoutMs: 100,
+    maxStreams: 1,
+    assets: () => Promise.resolve(null),
+  });
+  const url = `${ui.url}/api/cluster/stream`;
+  try {
+    const leaving = new AbortController();
+    const first = await fetch(url, { signal: leaving.signal });
+    equal(first.status, 200);
+    const reader = first.body!.getReader();
+    await reader.read(); // the stream is really open
+    const refused = await fetch(url);
+    equal(refused.status, 503);
+    equal(refused.headers.get("retry-after"), "5");
+    match((await refused.json()).error, /Too many event streams/);
+
+    leaving.abort();
+    await reader.read().catch(() => undefined);
+    // The server notices the closed connection on its own schedule: poll.
+    const deadlineMs = Date.now() + 5000;
+    let status = 0;
+    while (Date.now() < deadlineMs) {
+      const next = await fetch(url);
+      status = next.status;
+      await next.body?.cancel();
+      if (status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    equal(status, 200);
+  } finally {
+    await ui.shutdown();
+  }
+});
+
 Deno.test("the UI refuses a port that is taken, releasing everything", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   try {

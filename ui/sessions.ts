@@ -24,10 +24,15 @@ export type SessionEvent =
 
 /** Limits and injected capabilities of a {@linkcode SessionStore}. */
 export interface SessionStoreOptions {
-  /** Most live sessions; the least recently seen is ended beyond it. */
+  /**
+   * Most live sessions. A new one then ends the least recently seen idle
+   * session (one without an open stream), or is refused when none is idle.
+   */
   maxSessions: number;
-  /** A session unseen for this long is ended. */
+  /** A session unseen for this long, with no open stream, is ended. */
   idleTimeoutMs: number;
+  /** Most event streams one session may have open at once. */
+  maxStreamsPerSession: number;
   /** Events buffered per session for its streams. */
   queueEvents: number;
   /** Most channels one session may follow. */
@@ -58,6 +63,22 @@ export interface BrowserSession {
   lastSeenMs: number;
   /** The session user's private feed. */
   privateFeed: Subscription | null;
+  /** Event streams open on it; while any is, the session is in use. */
+  openStreams: number;
+}
+
+/**
+ * Thrown by {@linkcode SessionStore.create} when the store is full and every
+ * session has an open stream: a login never evicts someone listening.
+ */
+export class SessionsFullError extends Error {
+  /** Creates the error with a message for the person logging in. */
+  constructor() {
+    super(
+      "The server has as many active sessions as it can hold; please try again later",
+    );
+    this.name = "SessionsFullError";
+  }
 }
 
 /**
@@ -78,18 +99,31 @@ export class SessionStore {
   }
 
   /**
+   * Whether {@linkcode SessionStore.create} would now succeed: there is a
+   * free place, or an idle session to end for one. Ends expired sessions.
+   * Lets a login be refused before a cluster session is opened for it.
+   */
+  async hasRoom(): Promise<boolean> {
+    await this.#sweep();
+    return this.#sessions.size < this.#options.maxSessions ||
+      this.#oldestIdle() !== undefined;
+  }
+
+  /**
    * Registers a logged-in cluster session and starts its private feed.
-   * Ends idle sessions first, then the least recently seen one if full.
+   * Ends expired sessions first, then, if full, the least recently seen
+   * session without an open stream. When every session has an open stream
+   * it closes `chat` and throws {@linkcode SessionsFullError}.
    */
   async create(chat: ChatSession): Promise<BrowserSession> {
     await this.#sweep();
     if (this.#sessions.size >= this.#options.maxSessions) {
-      const oldest = [...this.#sessions.values()].sort((a, b) =>
-        a.lastSeenMs - b.lastSeenMs
-      )[0];
-      if (oldest) {
-        await this.destroy(oldest.token);
+      const oldest = this.#oldestIdle();
+      if (oldest === undefined) {
+        await chat.close();
+        throw new SessionsFullError();
       }
+      await this.destroy(oldest.token);
     }
     const session: BrowserSession = {
       token: this.#options.newToken(),
@@ -100,6 +134,7 @@ export class SessionStore {
       peers: new Set(),
       lastSeenMs: this.#options.now(),
       privateFeed: null,
+      openStreams: 0,
     };
     this.#sessions.set(session.token, session);
     try {
@@ -119,7 +154,7 @@ export class SessionStore {
     const session = this.#sessions.get(token);
     if (session === undefined) return undefined;
     const now = this.#options.now();
-    if (now - session.lastSeenMs > this.#options.idleTimeoutMs) {
+    if (this.#expired(session, now)) {
       await this.destroy(token);
       return undefined;
     }
@@ -127,9 +162,31 @@ export class SessionStore {
     return session;
   }
 
-  /** Marks `session` as in use (streams call this as they deliver). */
+  /**
+   * Marks `session` as in use (streams call this as they deliver and on
+   * every keep-alive).
+   */
   touch(session: BrowserSession): void {
     session.lastSeenMs = this.#options.now();
+  }
+
+  /**
+   * Counts a new event stream on `session`, which keeps it from being
+   * evicted or expiring while open. Returns the function that ends the
+   * count (idempotent; it marks the session seen), or null when the
+   * session already has as many streams as it may.
+   */
+  openStream(session: BrowserSession): (() => void) | null {
+    if (session.openStreams >= this.#options.maxStreamsPerSession) return null;
+    session.openStreams++;
+    this.touch(session);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      session.openStreams--;
+      this.touch(session);
+    };
   }
 
   /**
@@ -211,12 +268,26 @@ export class SessionStore {
     session.ring.push({ type: "private_message", message });
   }
 
+  #expired(session: BrowserSession, now: number): boolean {
+    return session.openStreams === 0 &&
+      now - session.lastSeenMs > this.#options.idleTimeoutMs;
+  }
+
+  #oldestIdle(): BrowserSession | undefined {
+    let oldest: BrowserSession | undefined;
+    for (const session of this.#sessions.values()) {
+      if (session.openStreams > 0) continue;
+      if (oldest === undefined || session.lastSeenMs < oldest.lastSeenMs) {
+        oldest = session;
+      }
+    }
+    return oldest;
+  }
+
   async #sweep(): Promise<void> {
     const now = this.#options.now();
     for (const session of [...this.#sessions.values()]) {
-      if (now - session.lastSeenMs > this.#options.idleTimeoutMs) {
-        await this.destroy(session.token);
-      }
+      if (this.#expired(session, now)) await this.destroy(session.token);
     }
   }
 }

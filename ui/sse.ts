@@ -28,6 +28,79 @@ export interface SseOptions {
   onError?: (error: unknown) => void;
   /** Ends the stream from the server side (on shutdown). */
   shutdown?: AbortSignal;
+  /** Called each time a keep-alive comment is sent (the stream is alive). */
+  onHeartbeat?: () => void;
+  /**
+   * Called once when the stream ends, however it ends (iterator done or
+   * failed, browser gone, shutdown): releases what the stream holds.
+   */
+  onClose?: () => void;
+}
+
+/**
+ * A counter of open streams with a fixed capacity: a stream takes a slot
+ * before any work is done for it and gives it back when it ends, so a
+ * client opening streams in a loop is refused instead of exhausting file
+ * descriptors and memory.
+ */
+export class StreamSlots {
+  readonly #capacity: number;
+  #open = 0;
+
+  /** Creates a counter allowing `capacity` streams at once. */
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  /** Streams currently holding a slot. */
+  get open(): number {
+    return this.#open;
+  }
+
+  /** Most streams at once. */
+  get capacity(): number {
+    return this.#capacity;
+  }
+
+  /**
+   * Takes a slot: returns its release function (idempotent), or null when
+   * every slot is taken.
+   */
+  tryAcquire(): (() => void) | null {
+    if (this.#open >= this.#capacity) return null;
+    this.#open++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#open--;
+    };
+  }
+}
+
+/** Refusal of a stream past the app's limit of open streams. */
+export const STREAMS_FULL_MESSAGE =
+  "Too many event streams are open on this server; please try again later";
+
+/** Seconds a refused client is asked to wait (`Retry-After`). */
+export const BUSY_RETRY_AFTER_S = 5;
+
+/**
+ * The 503 answer to a request refused for lack of capacity: a JSON
+ * `{ "error": message }` with `Retry-After`, so well-behaved clients back
+ * off instead of retrying at once.
+ */
+export function busyResponse(
+  message: string,
+  retryAfterS: number = BUSY_RETRY_AFTER_S,
+): Response {
+  return Response.json({ error: message }, {
+    status: 503,
+    headers: {
+      "Retry-After": String(retryAfterS),
+      "Cache-Control": "no-store",
+    },
+  });
 }
 
 const encoder = new TextEncoder();
@@ -64,13 +137,24 @@ export function sseResponse(
   let iterator: AsyncIterator<SseEvent> | undefined;
   let pending: Promise<IteratorResult<SseEvent>> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    options.onClose?.();
+  };
 
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       const signal = options.shutdown === undefined
         ? abort.signal
         : AbortSignal.any([abort.signal, options.shutdown]);
-      iterator = open(signal);
+      try {
+        iterator = open(signal);
+      } catch (error) {
+        finish();
+        throw error;
+      }
       if (options.retryMs !== undefined) {
         controller.enqueue(encoder.encode(`retry: ${options.retryMs}\n\n`));
       }
@@ -91,17 +175,20 @@ export function sseResponse(
           encoder.encode(formatSseEvent({ event: "error", data: { message } })),
         );
         controller.close();
+        finish();
         return;
       } finally {
         clearTimeout(timer);
       }
       if (result === "heartbeat") {
         controller.enqueue(encoder.encode(": keep-alive\n\n"));
+        options.onHeartbeat?.();
         return;
       }
       pending = undefined;
       if (result.done) {
         controller.close();
+        finish();
         return;
       }
       controller.enqueue(encoder.encode(formatSseEvent(result.value)));
@@ -109,10 +196,14 @@ export function sseResponse(
     async cancel() {
       clearTimeout(timer);
       abort.abort();
-      // The iterator ends on its own once the signal aborts; wait for it so
-      // nothing it holds outlives the response.
-      await pending?.catch(() => undefined);
-      if (iterator?.return) await iterator.return().catch(() => undefined);
+      try {
+        // The iterator ends on its own once the signal aborts; wait for it
+        // so nothing it holds outlives the response.
+        await pending?.catch(() => undefined);
+        if (iterator?.return) await iterator.return().catch(() => undefined);
+      } finally {
+        finish();
+      }
     },
   });
 

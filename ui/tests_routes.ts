@@ -9,7 +9,13 @@ import { Hono } from "hono";
 import type { Cluster, TestResult, TestSummary } from "./cluster.ts";
 import { EventRing } from "./event_ring.ts";
 import { readJsonObject } from "./request_body.ts";
-import { type SseEvent, sseResponse } from "./sse.ts";
+import {
+  busyResponse,
+  type SseEvent,
+  sseResponse,
+  STREAMS_FULL_MESSAGE,
+  type StreamSlots,
+} from "./sse.ts";
 
 /** Most results one run may stream (a bound on the run's buffer). */
 export const RESULTS_MAX = 1000;
@@ -18,6 +24,8 @@ export const RESULTS_MAX = 1000;
 export interface TestsRoutesOptions {
   /** Idle time after which streams send a keep-alive comment. */
   heartbeatMs: number;
+  /** Open event streams of the whole app, bounded. */
+  streams: StreamSlots;
   /** Current time, milliseconds since the epoch. */
   now: () => number;
   /** Reports unexpected stream failures. */
@@ -41,6 +49,8 @@ export function testsRoutes(
     if (running) {
       return c.json({ error: "A test run is already in progress" }, 409);
     }
+    const release = options.streams.tryAcquire();
+    if (release === null) return busyResponse(STREAMS_FULL_MESSAGE);
     running = true;
     return sseResponse(
       (signal) =>
@@ -51,6 +61,12 @@ export function testsRoutes(
         heartbeatMs: options.heartbeatMs,
         onError: options.log,
         shutdown: options.shutdown,
+        onClose: () => {
+          // Also when the browser left before the run started (the
+          // generator's `finally` never ran then).
+          running = false;
+          release();
+        },
       },
     );
   });

@@ -362,15 +362,15 @@ function renderHeader() {
     return;
   }
   if (conv.kind === "channel") {
-    el.title.textContent = `#${isolate(conv.name)}`;
+    el.title.textContent = `#${conv.name}`;
     el.sub.textContent = "Channel · everyone who joins sees these messages";
-    el.input.placeholder = `Message #${isolate(conv.name)}`;
+    el.input.placeholder = `Message #${conv.name}`;
   } else {
-    el.title.textContent = isolate(conv.name);
+    el.title.textContent = conv.name;
     el.sub.textContent = `Private · only you and ${
       isolate(conv.name)
     } see these messages`;
-    el.input.placeholder = `Message ${isolate(conv.name)}`;
+    el.input.placeholder = `Message ${conv.name}`;
   }
   el.leave.hidden = conv.kind !== "channel";
   el.composer.hidden = false;
