@@ -16,17 +16,23 @@ libraryInfo();
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
-Deno.test("the UI serves /healthz and explains an unreachable cluster", async () => {
+/** A UI whose reference and proxy nobody answers, on free ports. */
+function uiWithoutCluster(options: { maxStreams?: number } = {}) {
   const [referencePort, proxyPort] = freePorts(2);
-  const ui = await startRealUi({
+  return startRealUi({
     port: 0,
     hostname: "127.0.0.1",
     reference: `tcp://127.0.0.1:${referencePort}`,
     servers: [],
     proxySub: `tcp://127.0.0.1:${proxyPort}`,
     statusTimeoutMs: 100,
+    ...options,
     assets: () => Promise.resolve(null),
   });
+}
+
+Deno.test("the UI serves /healthz and explains an unreachable cluster", async () => {
+  const ui = await uiWithoutCluster();
   try {
     const health = await fetch(`${ui.url}/healthz`);
     equal(health.status, 200);
@@ -44,17 +50,7 @@ Deno.test("the UI serves /healthz and explains an unreachable cluster", async ()
 });
 
 Deno.test("a browser disconnecting gives its event stream slot back", async () => {
-  const [referencePort, proxyPort] = freePorts(2);
-  const ui = await startRealUi({
-    port: 0,
-    hostname: "127.0.0.1",
-    reference: `tcp://127.0.0.1:${referencePort}`,
-    servers: [],
-    proxySub: `tcp://127.0.0.1:${proxyPort}`,
-    statusTimeoutMs: 100,
-    maxStreams: 1,
-    assets: () => Promise.resolve(null),
-  });
+  const ui = await uiWithoutCluster({ maxStreams: 1 });
   const url = `${ui.url}/api/cluster/stream`;
   try {
     const leaving = new AbortController();
