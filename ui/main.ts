@@ -49,6 +49,7 @@ try {
     statusIntervalMs: config.statusIntervalMs,
     idleIntervalMs: config.idleIntervalMs,
     secureCookie: config.secureCookie,
+    allowedHosts: config.allowedHosts,
     maxStreams: config.maxStreams,
     maxStreamsPerSession: config.maxStreamsPerSession,
     tests: {

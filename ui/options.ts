@@ -37,6 +37,13 @@ export const uiOptions = defineOptions({
     default: "127.0.0.1",
     description: "Interface to listen on (0.0.0.0 for every one)",
   },
+  allowedHosts: {
+    type: "list",
+    env: "AGORA_UI_ALLOWED_HOSTS",
+    description:
+      "Host names the UI answers (default: loopback names when bound to " +
+      "loopback, any otherwise; * for any): guards against DNS rebinding",
+  },
   name: {
     type: "string",
     env: "AGORA_NAME",

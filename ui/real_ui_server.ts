@@ -12,6 +12,7 @@ import type { Logger } from "@agora/shared/log";
 import { type AgoraApp, createApp } from "./app.ts";
 import type { AssetReader } from "./assets.ts";
 import { readPublicAsset } from "./public_assets.ts";
+import { allowedHosts, hostAllowed } from "./host_check.ts";
 import { RealCluster, type RealTestsOptions } from "./real_cluster.ts";
 
 /** What {@linkcode startRealUi} needs. */
@@ -39,6 +40,11 @@ export interface RealUiOptions {
   idleIntervalMs?: number;
   /** Whether the session cookie is `Secure`. */
   secureCookie?: boolean;
+  /**
+   * `Host` names answered (default: loopback names when bound to a
+   * loopback interface, any otherwise; `*` for any; see `host_check.ts`).
+   */
+  allowedHosts?: readonly string[];
   /** Most event streams open at once (default 256; see `AppOptions`). */
   maxStreams?: number;
   /** Most chat event streams per browser session (default 8). */
@@ -130,22 +136,32 @@ export async function startRealUi(options: RealUiOptions): Promise<RealUi> {
     await cluster.close();
     await client.close();
   };
+  const hosts = allowedHosts(options.hostname, options.allowedHosts);
   let server: Deno.HttpServer<Deno.NetAddr>;
   const { promise: listening, resolve } = Promise.withResolvers<
     Deno.NetAddr
   >();
   try {
-    server = Deno.serve({
-      port: options.port,
-      hostname: options.hostname,
-      onListen: resolve,
-      onError: (error) => {
-        log?.error("request_failed", {
-          error: error instanceof Error ? error.message : String(error),
-        });
-        return new Response("Internal error", { status: 500 });
+    server = Deno.serve(
+      {
+        port: options.port,
+        hostname: options.hostname,
+        onListen: resolve,
+        onError: (error) => {
+          log?.error("request_failed", {
+            error: error instanceof Error ? error.message : String(error),
+          });
+          return new Response("Internal error", { status: 500 });
+        },
       },
-    }, app.fetch);
+      (request) =>
+        hostAllowed(request.headers.get("host"), hosts)
+          ? app.fetch(request)
+          : Response.json(
+            { error: "This UI does not answer for that host name" },
+            { status: 421, headers: { "Cache-Control": "no-store" } },
+          ),
+    );
   } catch (error) {
     await release();
     throw error;

@@ -124,3 +124,40 @@ Deno.test("main.ts prints --help and refuses disruptive tests without commands",
     await Deno.remove(logDir, { recursive: true });
   }
 });
+
+Deno.test("a loopback UI refuses a foreign Host name (DNS rebinding)", async () => {
+  const ui = await uiWithoutCluster();
+  try {
+    const port = new URL(ui.url).port;
+    // fetch() sets Host from the URL; a raw request can carry any name.
+    const conn = await Deno.connect({
+      hostname: "127.0.0.1",
+      port: Number(port),
+    });
+    try {
+      await conn.write(
+        new TextEncoder().encode(
+          `GET /healthz HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: close\r\n\r\n`,
+        ),
+      );
+      const chunks: Uint8Array[] = [];
+      const buffer = new Uint8Array(4096);
+      for (;;) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        chunks.push(buffer.slice(0, n));
+      }
+      const text = new TextDecoder().decode(
+        new Uint8Array(chunks.flatMap((c) => [...c])),
+      );
+      match(text, /^HTTP\/1\.1 421/);
+    } finally {
+      conn.close();
+    }
+    const health = await fetch(`${ui.url}/healthz`);
+    equal(health.status, 200);
+    await health.body?.cancel();
+  } finally {
+    await ui.shutdown();
+  }
+});
