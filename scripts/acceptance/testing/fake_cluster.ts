@@ -74,9 +74,12 @@ const BOT_CHANNEL = "fake_bot_channel";
 export async function startFakeCluster(
   faults: FakeFaults = {},
 ): Promise<FakeCluster> {
-  const ports = freePorts(SERVER_NAMES.length + 1);
+  // Sockets bind to ports of their own choosing (`:*`): a port found free
+  // and bound later can be taken in between by a test running alongside.
+  // Only the absent server keeps a found-free port, where nothing listens.
+  const ports = freePorts(SERVER_NAMES.length);
   const host = "tcp://127.0.0.1";
-  const servers = Object.fromEntries(
+  const servers: Record<string, string> = Object.fromEntries(
     SERVER_NAMES.map((name, i) => [name, `${host}:${ports[i]}`]),
   );
   const proxy: Proxy = await startProxy({
@@ -93,7 +96,7 @@ export async function startFakeCluster(
     handle: (request: { service: string; data: WireMap }) => WireMap & {
       service?: string;
     },
-  ) => {
+  ): Promise<string> => {
     const socket = new Reply({ linger: 0 });
     await socket.bind(endpoint);
     sockets.push(socket);
@@ -114,14 +117,14 @@ export async function startFakeCluster(
         // Closed.
       }
     })());
+    return socket.lastEndpoint;
   };
 
-  const reference = `${host}:${ports[SERVER_NAMES.length]}`;
   const ranks = new Map<string, number>();
   let nextRank = 1;
   const refClock = new LamportClock();
   for (const name of SERVER_NAMES) ranks.set(name, nextRank++);
-  await serve(reference, ({ service, data }) => {
+  const reference = await serve(`${host}:*`, ({ service, data }) => {
     refClock.receive(data.clock);
     const stamp = { timestamp: Date.now() / 1000, clock: refClock.tick() };
     switch (service) {
@@ -161,7 +164,7 @@ export async function startFakeCluster(
     if (name === faults.absent) continue;
     const store = name === faults.isolated ? _store() : shared;
     const clock = new LamportClock();
-    await serve(servers[name], ({ service, data }) => {
+    servers[name] = await serve(`${host}:*`, ({ service, data }) => {
       clock.receive(data.clock);
       const at = clock.value;
       const stamp = () => ({
