@@ -228,21 +228,20 @@ export class Store {
       return [];
     }
 
-    try {
-      return this.#write(batch, clock, meta, options.durable ?? true);
-    } catch (error) {
-      if (!(error instanceof StaleMaxSeq)) throw error;
-      // Only a store edited from outside gets here (the origins table is
-      // written in the same transaction as the log). Re-read the origin's
-      // highest seq from the log and try once more.
-      const row = this.#s.logMaxSeq.get(error.origin) as { seq: number | null };
-      const state = this.#origins.get(error.origin) ?? emptyOrigin();
-      this.#origins.set(error.origin, { ...state, maxSeq: row.seq ?? 0 });
+    for (let attempt = 1;; attempt++) {
       try {
         return this.#write(batch, clock, meta, options.durable ?? true);
-      } catch (again) {
-        if (!(again instanceof StaleMaxSeq)) throw again;
-        throw new StorageError("CORRUPT", again.message);
+      } catch (error) {
+        if (!(error instanceof StaleMaxSeq)) throw error;
+        if (attempt > 1) throw new StorageError("CORRUPT", error.message);
+        // Only a store edited from outside gets here (the origins table is
+        // written in the same transaction as the log): re-read the origin's
+        // highest seq from the log and try once more.
+        const row = this.#s.logMaxSeq.get(error.origin) as {
+          seq: number | null;
+        };
+        const state = this.#origins.get(error.origin) ?? emptyOrigin();
+        this.#origins.set(error.origin, { ...state, maxSeq: row.seq ?? 0 });
       }
     }
   }
