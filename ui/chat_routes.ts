@@ -15,6 +15,7 @@ import { HttpError } from "./http_errors.ts";
 import { readJsonObject } from "./request_body.ts";
 import {
   type BrowserSession,
+  SESSIONS_FULL_MESSAGE,
   SessionsFullError,
   type SessionStore,
 } from "./sessions.ts";
@@ -84,7 +85,7 @@ export function chatRoutes(
     if (previous !== undefined) await store.destroy(previous);
     // Refused before a cluster session is opened for nothing.
     if (!await store.hasRoom()) {
-      return busyResponse(new SessionsFullError().message);
+      return busyResponse(SESSIONS_FULL_MESSAGE);
     }
     const chat = await cluster.login(user);
     let session: BrowserSession;

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { once } from "./sse.ts";
 import type {
   ChannelMessage,
   ChatSession,
@@ -67,16 +68,18 @@ export interface BrowserSession {
   openStreams: number;
 }
 
+/** Why a login is refused when every session is in use. */
+export const SESSIONS_FULL_MESSAGE =
+  "The server has as many active sessions as it can hold; please try again later";
+
 /**
  * Thrown by {@linkcode SessionStore.create} when the store is full and every
  * session has an open stream: a login never evicts someone listening.
  */
 export class SessionsFullError extends Error {
-  /** Creates the error with a message for the person logging in. */
+  /** Creates the error with {@linkcode SESSIONS_FULL_MESSAGE}. */
   constructor() {
-    super(
-      "The server has as many active sessions as it can hold; please try again later",
-    );
+    super(SESSIONS_FULL_MESSAGE);
     this.name = "SessionsFullError";
   }
 }
@@ -180,13 +183,10 @@ export class SessionStore {
     if (session.openStreams >= this.#options.maxStreamsPerSession) return null;
     session.openStreams++;
     this.touch(session);
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
+    return once(() => {
       session.openStreams--;
       this.touch(session);
-    };
+    });
   }
 
   /**

@@ -69,13 +69,21 @@ export class StreamSlots {
   tryAcquire(): (() => void) | null {
     if (this.#open >= this.#capacity) return null;
     this.#open++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#open--;
-    };
+    return once(() => this.#open--);
   }
+}
+
+/**
+ * `release` made safe to call any number of times: only the first call
+ * runs it (a stream's slot is given back once, however the stream ends).
+ */
+export function once(release: () => void): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    release();
+  };
 }
 
 /** Refusal of a stream past the app's limit of open streams. */
