@@ -288,10 +288,7 @@ export class ChatServer {
       const curveEndpoints = new Set<string>();
       const requester = new Requester({
         timeoutMs: config.requestTimeoutMs,
-        stamp: () => ({
-          timestamp: floatSeconds(physical.now()),
-          clock: lamport.tick(),
-        }),
+        stamp: () => stampOf(physical, lamport),
         // Replies are not signed (the reference never is): bounded.
         receiveClock: (clock) => lamport.receiveUntrusted(clock),
         auth,
@@ -470,10 +467,7 @@ export class ChatServer {
   }
 
   #stamp(): Stamp {
-    return {
-      timestamp: floatSeconds(this.#physical.now()),
-      clock: this.#lamport.tick(),
-    };
+    return stampOf(this.#physical, this.#lamport);
   }
 
   /**
@@ -662,4 +656,9 @@ async function recoverOwnRecords(
   if (recovered > 0) {
     log.warn("recovered_own_records", { records: recovered });
   }
+}
+
+/** A fresh stamp: the physical clock (always a float) and a Lamport tick. */
+function stampOf(physical: PhysicalClock, lamport: DurableLamport): Stamp {
+  return { timestamp: floatSeconds(physical.now()), clock: lamport.tick() };
 }
