@@ -235,6 +235,45 @@ Deno.test("stale pid files are cleaned up and their pids never signalled", async
   }
 });
 
+Deno.test("a service running without a valid pid file is adopted, never started twice", async () => {
+  const { root, env } = await setup();
+  try {
+    const first = await cli("up.ts", root, env, "reference");
+    assert.equal(first.code, 0, first.stderr);
+    const pid = await pidOf(root, "reference");
+    assert.ok(pid !== undefined);
+    // The pid file is lost, then damaged: the process still runs.
+    for (const damage of [undefined, "not json"]) {
+      if (damage === undefined) {
+        await Deno.remove(`${root}/.run/reference.pid`);
+      } else {
+        await Deno.writeTextFile(`${root}/.run/reference.pid`, damage);
+      }
+      const status = JSON.parse(
+        (await cli("status.ts", root, env, "--json")).stdout,
+      );
+      const reference = status.services.find((s: { name: string }) =>
+        s.name === "reference"
+      );
+      assert.equal(reference.process, "running");
+      assert.equal(reference.pid, pid);
+      const again = await cli("up.ts", root, env, "reference");
+      assert.equal(again.code, 0, again.stderr);
+      assert.match(again.stdout, /adopted/);
+      assert.equal(await pidOf(root, "reference"), pid);
+      assert.deepEqual(await processesOf(root, "reference"), [pid]);
+    }
+    // down finds it too, when its pid file is gone.
+    await Deno.remove(`${root}/.run/reference.pid`);
+    const down = await cli("down.ts", root, env);
+    assert.equal(down.code, 0, down.stderr);
+    assert.match(down.stdout, /reference: terminated/);
+    assert.deepEqual(await processesOf(root, "reference"), []);
+  } finally {
+    await cleanup(root, env);
+  }
+});
+
 Deno.test("a port in use by another process fails before anything starts", async () => {
   const { root, env } = await setup();
   const port = Number(env.AGORA_PORT_PROXY_XPUB);

@@ -125,6 +125,18 @@ const CASES: [string, FakeFaults, string, RegExp][] = [
     /expected server_1/,
   ],
   ["no bot", { noBot: true }, "bots", /users outside the suite/],
+  [
+    "a bot that stopped (old messages only)",
+    { botStopped: true },
+    "bots",
+    /no new message from bot_fake/,
+  ],
+  [
+    "a bot that stopped (old messages only)",
+    { botStopped: true },
+    "bot_messages",
+    /No live message/,
+  ],
   ["no bot", { noBot: true }, "bot_messages", /No live message/],
   [
     "a bot publication on the wrong topic",

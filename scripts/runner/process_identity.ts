@@ -47,6 +47,53 @@ export function isSameProcess(
     actual.argv.some((arg) => arg === entry || arg.includes(entry));
 }
 
+/**
+ * Every process on the machine, from one `ps` listing: how the runner finds
+ * a service it started whose pid file was lost or damaged.
+ */
+export async function listProcesses(): Promise<ProcessIdentity[]> {
+  const out = await new Deno.Command("ps", {
+    args: ["-e", "-o", "pid=", "-o", "stat=", "-o", "lstart=", "-o", "args="],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) return [];
+  return new TextDecoder().decode(out.stdout).split("\n")
+    .map(parsePsLine)
+    .filter((p): p is ProcessIdentity => p !== undefined);
+}
+
+/**
+ * Parses one line of `ps -o pid= -o stat= -o lstart= -o args=`;
+ * `undefined` for a line that is not one.
+ */
+export function parsePsLine(line: string): ProcessIdentity | undefined {
+  // pid, stat, lstart (always 5 words: "Wed Nov 26 21:28:01 2025"), args.
+  const words = line.trim().split(/\s+/);
+  const pid = Number(words[0]);
+  if (words.length < 8 || !Number.isSafeInteger(pid) || pid <= 0) {
+    return undefined;
+  }
+  return {
+    pid,
+    started: words.slice(2, 7).join(" "),
+    argv: words.slice(7),
+    exited: words[1].startsWith("Z"),
+  };
+}
+
+/**
+ * True when a live process runs exactly the command line `argv` (compared
+ * as `ps` prints it: words joined by single spaces).
+ */
+export function runsArgv(
+  actual: ProcessIdentity,
+  argv: readonly string[],
+): boolean {
+  return !actual.exited &&
+    actual.argv.join(" ") === argv.join(" ").split(/\s+/).join(" ");
+}
+
 async function _fromPs(pid: number): Promise<ProcessIdentity | undefined> {
   const out = await new Deno.Command("ps", {
     args: ["-o", "stat=", "-o", "lstart=", "-o", "args=", "-p", String(pid)],

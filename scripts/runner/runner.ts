@@ -27,7 +27,12 @@ import {
 import { buildPlan, type ClusterEndpoints, type ServicePlan } from "./plan.ts";
 import { portIsFree } from "./port_probe.ts";
 import { type PortMap, type PortOptions, resolvePorts } from "./ports.ts";
-import { readIdentity } from "./process_identity.ts";
+import {
+  listProcesses,
+  type ProcessIdentity,
+  readIdentity,
+  runsArgv,
+} from "./process_identity.ts";
 import { fileSize, waitReady } from "./readiness.ts";
 import {
   loadClusterSecret,
@@ -102,6 +107,12 @@ export interface ProcessInfo {
   record?: PidRecord;
   /** Why a pid file is stale. */
   why?: string;
+  /**
+   * Set when the service runs without a valid pid file (lost or damaged):
+   * its process was found by its exact command line, `record` is made from
+   * it, and this says what was wrong with the file.
+   */
+  adopted?: string;
 }
 
 /** Options of {@link Runner.up}. */
@@ -207,10 +218,33 @@ export class Runner {
     return plan;
   }
 
-  /** Every service's process state; stale pid files are reported, not removed. */
+  /**
+   * Every service's process state; stale pid files are reported, not
+   * removed. A service without a valid pid file whose process still runs
+   * (found by its exact command line, which names this root) counts as
+   * running, marked `adopted`, so it is neither started twice nor left
+   * behind by `down`.
+   */
   async processes(): Promise<ProcessInfo[]> {
-    return await Promise.all(this.services.map(async (plan) => {
-      const pid = await readPidState(this.paths.pidFile(plan.name));
+    const states = await Promise.all(
+      this.services.map((plan) => readPidState(this.paths.pidFile(plan.name))),
+    );
+    const all = states.some((s) => s.state !== "running")
+      ? await listProcesses()
+      : [];
+    return this.services.map((plan, i): ProcessInfo => {
+      const pid = states[i];
+      const orphan = pid.state === "running"
+        ? undefined
+        : all.find((p) => p.pid !== Deno.pid && runsArgv(p, plan.argv));
+      if (orphan !== undefined) {
+        return {
+          plan,
+          state: "running",
+          record: _adoptedRecord(plan, orphan),
+          adopted: pid.state === "stale" ? pid.why : "no pid file",
+        };
+      }
       switch (pid.state) {
         case "stopped":
           return { plan, state: "stopped" as const };
@@ -224,7 +258,7 @@ export class Runner {
             why: pid.why,
           };
       }
-    }));
+    });
   }
 
   /**
@@ -251,6 +285,14 @@ export class Runner {
       const toStart: ServicePlan[] = [];
       for (const name of targets) {
         const info = states.get(name)!;
+        if (info.adopted !== undefined) {
+          this.#log(
+            `${name}: runs without a valid pid file (${info.adopted}): adopted pid ${
+              info.record!.pid
+            }`,
+          );
+          await writePidRecord(this.paths.pidFile(name), info.record!);
+        }
         if (info.state === "stale") {
           this.#log(`${name}: removing stale pid file (${info.why})`);
           await removePidFile(this.paths.pidFile(name));
@@ -477,6 +519,25 @@ export class Runner {
   #log(line: string): void {
     this.#options.log?.(line);
   }
+}
+
+/** A pid record for a service's process found without its pid file. */
+function _adoptedRecord(
+  plan: ServicePlan,
+  process: ProcessIdentity,
+): PidRecord {
+  const startedMs = new Date(process.started).getTime();
+  return {
+    name: plan.name,
+    pid: process.pid,
+    started: process.started,
+    entry: plan.entry,
+    argv: plan.argv,
+    startedAt: new Date(Number.isNaN(startedMs) ? Date.now() : startedMs)
+      .toISOString(),
+    endpoints: plan.endpoints,
+    outFile: plan.outFile,
+  };
 }
 
 async function _runningNames(

@@ -1,7 +1,11 @@
 /**
  * Checks 5 and 6: the bots are running (logged in on every server, and
- * their messages are stored) and their messages reach a subscriber through
- * the proxy, on the exact channel topic.
+ * storing new messages while the suite watches) and their messages reach a
+ * subscriber through the proxy, on the exact channel topic.
+ *
+ * Check 5 compares the stored messages with those at its start: messages a
+ * bot stored before are no proof that it still runs (they stay after it
+ * stopped), so only a message that was not there at the start counts.
  *
  * When the bots' names are not given, a bot is any user outside this suite
  * (`acc_…`) that publishes by itself while the suite watches.
@@ -28,22 +32,31 @@ export const botsCheck: AcceptanceCheck = {
     check(servers.length > 0, "No server endpoints were given to the suite");
     const known = ctx.settings.bots;
     const expected = ctx.settings.botsExpected;
+    const before = await _storedMessageKeys(ctx, servers[0][1]);
     const publishers = await ctx.waitFor(
       known.length > 0
-        ? `Not every bot (${known.join(", ")}) has a stored message`
-        : `Fewer than ${expected} users outside the suite have stored messages`,
+        ? `Not every bot (${known.join(", ")}) stored a new message`
+        : `Fewer than ${expected} users outside the suite stored a new message`,
       BOTS_MS,
       async () => {
-        const found = await _storedPublishers(ctx, servers[0][1]);
+        const now = await _storedMessageKeys(ctx, servers[0][1]);
+        const fresh = new Set(
+          [...now].filter(([user, keys]) => {
+            const old = before.get(user);
+            return [...keys].some((key) => !old?.has(key));
+          }).map(([user]) => user),
+        );
         const bots = known.length > 0
-          ? known.filter((b) => found.has(b))
-          : [...found].filter((u) => !_isOurs(u));
-        const missing = known.filter((b) => !found.has(b));
+          ? known.filter((b) => fresh.has(b))
+          : [...fresh].filter((u) => !_isOurs(u));
+        const missing = known.filter((b) => !fresh.has(b));
         if (missing.length > 0 || bots.length < expected) {
           throw new Error(
             known.length > 0
-              ? `no message from ${missing.join(", ")}`
-              : `publishers seen: ${show([...found])}`,
+              ? `no new message from ${missing.join(", ")} (${
+                missing.filter((b) => before.has(b)).length
+              } of them had older ones)`
+              : `new publishers seen: ${show([...fresh])}`,
           );
         }
         return bots;
@@ -67,7 +80,7 @@ export const botsCheck: AcceptanceCheck = {
     );
     return `${
       publishers.join(", ")
-    } logged in on ${servers.length} servers and have stored messages`;
+    } logged in on ${servers.length} servers and stored new messages while the suite watched`;
   },
 };
 
@@ -126,14 +139,17 @@ export const botMessagesCheck: AcceptanceCheck = {
   },
 };
 
-/** Users who have messages in any channel's history on `endpoint`. */
-async function _storedPublishers(
+/**
+ * The recent messages in every channel's history on `endpoint`, as user →
+ * message keys (the message's `id`, which names one stored message).
+ */
+async function _storedMessageKeys(
   ctx: CheckContext,
   endpoint: string,
-): Promise<Set<string>> {
+): Promise<Map<string, Set<string>>> {
   const channels = (await ctx.expect(endpoint, "channels", {})).data.channels;
   check(Array.isArray(channels), `"channels" gave no list`);
-  const found = new Set<string>();
+  const found = new Map<string, Set<string>>();
   const others = (channels as string[]).filter((c) => !_isOurs(c))
     .slice(-CHANNELS_SCANNED_MAX);
   for (const channel of others) {
@@ -142,7 +158,13 @@ async function _storedPublishers(
       limit: 100,
     }, ["sucesso"]);
     for (const m of history.data.messages as WireMap[]) {
-      if (typeof m.user === "string") found.add(m.user);
+      if (typeof m.user !== "string") continue;
+      const key = typeof m.id === "string"
+        ? m.id
+        : JSON.stringify([channel, m.clock, m.server, m.timestamp, m.message]);
+      const keys = found.get(m.user) ?? new Set<string>();
+      keys.add(key);
+      found.set(m.user, keys);
     }
   }
   return found;

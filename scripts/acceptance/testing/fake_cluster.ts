@@ -43,6 +43,11 @@ export interface FakeFaults {
   wrongTopic?: boolean;
   /** No bot runs. */
   noBot?: boolean;
+  /**
+   * The bot published before the suite started, then stopped: its
+   * messages are stored, but no new one arrives.
+   */
+  botStopped?: boolean;
   /** `status` refuses requests without `auth`. */
   statusNeedsAuth?: boolean;
   /** Who announces itself coordinator on topic `servers` (default server_1). */
@@ -251,7 +256,7 @@ export async function startFakeCluster(
     shared.users.add(BOT);
     shared.channels.add(BOT_CHANNEL);
     let n = 0;
-    timer = setInterval(() => {
+    const beep = (): WireMap => {
       const message = {
         id: `server_1:${++shared.seq}`,
         user: BOT,
@@ -262,9 +267,16 @@ export async function startFakeCluster(
         server: "server_1",
       };
       _append(shared, BOT_CHANNEL, message);
-      publisher.send(encodePublicationFrames(BOT_CHANNEL, message))
-        .catch(() => {});
-    }, 50);
+      return message;
+    };
+    if (faults.botStopped) {
+      for (let i = 0; i < 3; i++) beep();
+    } else {
+      timer = setInterval(() => {
+        publisher.send(encodePublicationFrames(BOT_CHANNEL, beep()))
+          .catch(() => {});
+      }, 50);
+    }
   }
   for (const user of shared.users) knownAtStart.add(user);
   const announcer = setInterval(() => {
