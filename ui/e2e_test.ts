@@ -433,6 +433,41 @@ Deno.test({
     );
 
     await t.step(
+      "an error is shown to the person and does not cover the composer",
+      async () => {
+        for (const phone of [false, true]) {
+          const width = phone ? "phone" : "laptop";
+          const e = await openPage(browser, target, problems, { phone });
+          await login(e.page, `err_${width}_${suffix}`);
+          await createChannel(e.page, `errors_${width}_${suffix}`);
+          // A draft of several lines: the composer is taller than usual.
+          await e.page.locator("#composer-input").fill("one\ntwo\nthree");
+          await showSidebar(e.page);
+          await e.page.locator("#new-channel-toggle").click();
+          await e.page.locator("#new-channel-name").fill("replication");
+          await e.page.locator("#new-channel-name").press("Enter");
+          if (phone) await e.page.keyboard.press("Escape");
+          const toast = e.page.locator(".toast", {
+            hasText: 'Channel name "replication" is reserved',
+          });
+          await toast.waitFor();
+          const toastBox = await toast.boundingBox();
+          const composerBox = await e.page.locator("#composer").boundingBox();
+          ok(toastBox && composerBox, "no toast or no composer shown");
+          ok(
+            toastBox.y + toastBox.height <= composerBox.y ||
+              composerBox.y + composerBox.height <= toastBox.y,
+            `the error covers the composer at ${width} width: ${
+              JSON.stringify({ toastBox, composerBox })
+            }`,
+          );
+          await shot(e.page, `error-${width}`);
+          await e.context.close();
+        }
+      },
+    );
+
+    await t.step(
       "at phone width, long names keep the composer one line high and the newest message in view",
       async () => {
         // The longest names the protocol allows (64 bytes).
@@ -530,6 +565,26 @@ Deno.test({
           .first().waitFor();
         await b.page.locator(".server.coordinator").filter({ hasText: after })
           .waitFor();
+        // At phone width the chart's labels stay readable (the drawing is
+        // not a scaled-down laptop picture) and the reference list breaks
+        // no rank, name or address inside a word.
+        await b.page.locator("#offset-chart path.series").first().waitFor();
+        const labelPx = await b.page.locator("#offset-chart text").first()
+          .evaluate((label) => label.getBoundingClientRect().height);
+        ok(labelPx >= 10, `the chart's labels are ${labelPx} px high`);
+        await b.page.locator("#reference-table tbody tr").first().waitFor();
+        // A string: it runs in the page, which has the DOM this file's
+        // types lack. One client rect per line of a cell's text.
+        const brokenCells = await b.page.evaluate(
+          `[...document.querySelectorAll("#reference-table th, #reference-table td")]
+            .filter((cell) => {
+              const range = document.createRange();
+              range.selectNodeContents(cell);
+              return range.getClientRects().length > 1;
+            })
+            .map((cell) => cell.textContent)`,
+        );
+        deepStrictEqual(brokenCells, [], "reference list cells wrap");
         await checkEventFeed(a.page);
         await checkEventFeed(b.page);
         await a.page.waitForTimeout(1500); // let the chart draw a few samples

@@ -4,7 +4,10 @@
 
 import { h, replaceChildren, svg } from "./dom.js";
 
-const WIDTH = 640;
+// The drawing is as wide as its container in CSS pixels, so the labels keep
+// their font size on a phone instead of shrinking with a scaled-down image.
+const WIDTH_DEFAULT = 640;
+const WIDTH_MIN = 240;
 const HEIGHT = 240;
 const PAD = { left: 52, right: 14, top: 14, bottom: 28 };
 const WINDOW_SECONDS_MIN = 10;
@@ -51,6 +54,10 @@ export function drawOffsetChart(container, samples, names, elections) {
     );
     return;
   }
+  const width = Math.max(
+    Math.round(container.clientWidth) || WIDTH_DEFAULT,
+    WIDTH_MIN,
+  );
   const endS = samples[samples.length - 1].timestamp;
   const startS = Math.min(samples[0].timestamp, endS - WINDOW_SECONDS_MIN);
   const spanS = Math.max(endS - startS, 1);
@@ -71,7 +78,7 @@ export function drawOffsetChart(container, samples, names, elections) {
   low = Math.floor(low / step) * step;
   high = Math.ceil(high / step) * step;
 
-  const plotW = WIDTH - PAD.left - PAD.right;
+  const plotW = width - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const x = (seconds) => PAD.left + ((seconds - startS) / spanS) * plotW;
   const y = (ms) => PAD.top + ((high - ms) / (high - low)) * plotH;
@@ -82,7 +89,7 @@ export function drawOffsetChart(container, samples, names, elections) {
     grid.append(
       svg("line", {
         x1: PAD.left,
-        x2: WIDTH - PAD.right,
+        x2: width - PAD.right,
         y1: y(value),
         y2: y(value),
       }),
@@ -120,7 +127,7 @@ export function drawOffsetChart(container, samples, names, elections) {
       }),
       svg("text", {
         class: "marker-label",
-        x: Math.min(mx + 4, WIDTH - PAD.right - 60),
+        x: Math.min(mx + 4, width - PAD.right - 60),
         y: PAD.top + 10,
         text: `★ ${election.coordinator}`,
       }),
@@ -155,7 +162,7 @@ export function drawOffsetChart(container, samples, names, elections) {
   const chart = svg(
     "svg",
     {
-      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      viewBox: `0 0 ${width} ${HEIGHT}`,
       role: "img",
       "aria-label": `Clock offsets of ${names.length} servers over the last ${
         Math.round(spanS)
@@ -165,7 +172,7 @@ export function drawOffsetChart(container, samples, names, elections) {
     svg("line", {
       class: "zero",
       x1: PAD.left,
-      x2: WIDTH - PAD.right,
+      x2: width - PAD.right,
       y1: y(0),
       y2: y(0),
     }),

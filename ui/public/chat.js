@@ -834,6 +834,18 @@ export async function initChat() {
       el.messages.scrollTop = el.messages.scrollHeight;
     }
   }).observe(el.messages);
+  // The stylesheet lifts the toasts above the composer by its height, so an
+  // error never covers the Send button (at phone width the whole composer)
+  // the person needs to try again; the composer grows with its text.
+  new ResizeObserver(() => {
+    const heightPx = el.composer.offsetHeight;
+    if (heightPx > 0) {
+      document.documentElement.style.setProperty(
+        "--composer-h",
+        `${heightPx}px`,
+      );
+    }
+  }).observe(el.composer);
   el.leave.addEventListener("click", leaveActiveChannel);
   el.newChannelToggle.addEventListener("click", () => {
     const open = el.newChannelForm.hidden;

@@ -350,6 +350,16 @@ function renderEvents(fresh) {
   el.feedEmpty.hidden = state.feed.events.length > 0;
 }
 
+// The chart is drawn to its container's width: redraw when that changes (a
+// resized window, a rotated phone, the view shown again).
+let chartWidthPx = 0;
+new ResizeObserver(() => {
+  const widthPx = el.chart.clientWidth;
+  if (widthPx === chartWidthPx) return;
+  chartWidthPx = widthPx;
+  if (widthPx > 0) renderChart();
+}).observe(el.chart);
+
 /** Opens the live stream while the dashboard is shown, closes it otherwise. */
 export function setClusterVisible(visible) {
   if (visible && !state.source) connect();
