@@ -89,10 +89,6 @@ function envNumber(name: string, fallback: number): number {
  */
 export const syncWaitUs = envNumber("AGORA_ZMQ_SYNC_WAIT_US", 0);
 
-/** Synchronous waits allowed in microtasks between two macrotask turns. */
-const INLINE_WAITS_MAX = 32;
-/** Longest stretch (ms) of inline waits without a macrotask turn. */
-const INLINE_WINDOW_MS = 4;
 /**
  * Period (µs) of the ticker that bounds synchronous waits: a wait ends on
  * the first tick after {@linkcode syncWaitUs}, so within budget + period.
@@ -146,8 +142,6 @@ class Reactor {
   /** Parked polls to issue before trying a synchronous wait again (grows after misses). */
   #skipSyncWaits = 1;
   #missStreak = 0;
-  #lastTickMs = 0;
-  #inlineWaits = 0;
   /** Bounds synchronous waits on Linux; null where unavailable, undefined until first needed. */
   #ticker: Ticker | null | undefined = undefined;
   #lastSyncWaitMs = 0;
@@ -229,23 +223,17 @@ class Reactor {
     setImmediate(() => this.#tick());
   }
 
-  /** Serves dirty sockets, then decides whether the parked poll still fits and whether to wait. */
+  /**
+   * Serves dirty sockets, then decides whether the parked poll still fits
+   * and whether to wait. Never waits here: this runs as a microtask, and
+   * continuations the application queues after it (an `await` chain from a
+   * receive to its reply) would be held for the whole wait. Waiting is left
+   * to a macrotask, when the microtask queue is empty.
+   */
   #pump(): void {
     this.#pumpQueued = false;
     this.#serveAll(this.#dirty);
-    if (!this.#settle()) return;
-    // While traffic is brisk, wait right here (after the microtasks queued
-    // before us) instead of paying a setImmediate first; bounded so that
-    // timers and I/O still get a macrotask turn every few milliseconds.
-    if (
-      syncWaitUs > 0 && this.#skipSyncWaits === 0 &&
-      this.#deferred.size === 0 && this.#inlineWaits < INLINE_WAITS_MAX &&
-      performance.now() - this.#lastTickMs < INLINE_WINDOW_MS
-    ) {
-      this.#inlineWaits++;
-      if (this.#waitSync()) return;
-    }
-    this.#queueTick();
+    if (this.#settle()) this.#queueTick();
   }
 
   /**
@@ -256,8 +244,6 @@ class Reactor {
   #tick(): void {
     this.#tickQueued = false;
     this.#refill();
-    this.#lastTickMs = performance.now();
-    this.#inlineWaits = 0;
     const servedDeferred = this.#serveAll(this.#deferred);
     const servedDirty = this.#serveAll(this.#dirty);
     if (!this.#settle()) return;
