@@ -83,9 +83,12 @@ function envNumber(name: string, fallback: number): number {
  * machine, 500 µs missed ~4% of REQ/REP waits and 2000 µs ~0.5%; each miss
  * holds the event loop for up to the budget plus one tick.
  *
- * Off by default: it speeds up a lone ping-pong loop, but a process with
- * other work (the chat server: fsync, timers, several sockets) measured
- * 2.85 ms p50 per request with 2000 µs against 0.34 ms with 0.
+ * Off by default: a miss holds every timer, HTTP request and other I/O of
+ * the process for up to ~4 ms, a cost a library should not impose unasked,
+ * and the gain (one thread-pool hop per wait) is within this machine's
+ * noise for the chat server. (Waits used to start in a microtask too, ahead
+ * of the continuations that send the reply, which made the chat server take
+ * 3 ms per request with them on; they now start only from a macrotask.)
  */
 export const syncWaitUs = envNumber("AGORA_ZMQ_SYNC_WAIT_US", 0);
 
