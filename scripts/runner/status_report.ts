@@ -7,6 +7,7 @@
  * @module
  */
 
+import { BOT_LOG_TAIL_BYTES, botActivity, readTail } from "./bot_activity.ts";
 import { probeOnce } from "./readiness.ts";
 import type { Runner } from "./runner.ts";
 import { rpc, type RpcReply } from "./rpc.ts";
@@ -25,8 +26,12 @@ export interface ServiceStatusLine {
   startedAt?: string;
   /** Main endpoint(s), comma-separated. */
   endpoint: string;
-  /** `ok` when it answered its probe, `down` when not, `-` for bots. */
-  health: "ok" | "down" | "-";
+  /**
+   * `ok` when it answered its probe, `down` when not. A bot has no port: it
+   * is `ok` while it keeps publishing (its log's last acknowledged message
+   * is recent) and `quiet` when running without that.
+   */
+  health: "ok" | "down" | "quiet";
   /** What the probe said, or why it failed. */
   detail: string;
   /** Rank (servers: from their status or the reference's list). */
@@ -77,10 +82,16 @@ export async function collectStatus(
       detail: p.state === "stale" ? `stale pid file: ${p.why}` : "",
     };
     if (p.plan.folder === "bot") {
-      line.health = "-";
-      line.detail ||= p.state === "running"
-        ? await _lastLogAge(p.plan.logFile)
-        : "not running";
+      if (p.state !== "running") {
+        line.detail ||= "not running";
+        return line;
+      }
+      const activity = botActivity(
+        await readTail(p.plan.logFile, BOT_LOG_TAIL_BYTES),
+        Date.now(),
+      );
+      line.health = activity.health;
+      line.detail = activity.detail;
       return line;
     }
     try {
@@ -168,15 +179,5 @@ async function _serverStatus(
   }
   if (typeof data.counts === "object" && data.counts !== null) {
     line.counts = data.counts as Record<string, number>;
-  }
-}
-
-async function _lastLogAge(path: string): Promise<string> {
-  try {
-    const info = await Deno.stat(path);
-    const ageMs = Date.now() - (info.mtime?.getTime() ?? 0);
-    return `last log line ${Math.round(ageMs / 1000)} s ago`;
-  } catch {
-    return "no log yet";
   }
 }

@@ -34,7 +34,7 @@ export function formatStatus(report: StatusReport): string {
       ? `stale(${s.pid ?? "?"})`
       : "-",
     s.endpoint,
-    // A stopped bot has no endpoint to probe ("-"): it is stopped all the same.
+    // A service that is not running says so, rather than "down".
     s.process === "stopped" && s.health !== "ok" ? "stopped" : s.health,
     s.rank === undefined || s.rank === null ? "-" : String(s.rank),
     _role(s),
@@ -90,8 +90,12 @@ function _detail(s: StatusReport["services"][number]): string {
       Object.entries(s.counts).map(([k, v]) => `${k}=${v}`).join(" "),
     );
   }
-  // A healthy probe's description says nothing new; failures and bots do.
-  if (s.health !== "ok" && s.detail !== "" && s.process !== "stopped") {
+  // A healthy probe's description says nothing new; failures and bots
+  // (when they last published) do.
+  if (
+    (s.health !== "ok" || s.folder === "bot") && s.detail !== "" &&
+    s.process !== "stopped"
+  ) {
     parts.push(s.detail);
   }
   return parts.join("; ");

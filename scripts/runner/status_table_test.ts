@@ -38,7 +38,7 @@ Deno.test("formatStatus() says stopped for a stopped server and a stopped bot", 
         folder: "bot",
         process: "stopped",
         endpoint: "-",
-        health: "-",
+        health: "down",
         detail: "not running",
       },
       {
@@ -47,8 +47,8 @@ Deno.test("formatStatus() says stopped for a stopped server and a stopped bot", 
         process: "running",
         pid: 43,
         endpoint: "-",
-        health: "-",
-        detail: "",
+        health: "ok",
+        detail: "last message 1 s ago, 5 sent",
       },
     ],
     referenceList: [{ name: "server_1", rank: 1 }],
@@ -61,6 +61,7 @@ Deno.test("formatStatus() says stopped for a stopped server and a stopped bot", 
   assert.equal(row(table, "server_1")[5], "coordinator");
   assert.equal(row(table, "server_2")[3], "stopped");
   assert.equal(row(table, "bot_1")[3], "stopped");
-  assert.equal(row(table, "bot_2")[3], "-");
+  assert.equal(row(table, "bot_2")[3], "ok");
+  assert.match(table, /bot_2 .*last message 1 s ago, 5 sent/);
   assert.match(table, /coordinator: server_1 \(agreed by server_1\)/);
 });
