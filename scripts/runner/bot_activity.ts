@@ -7,6 +7,8 @@
  * @module
  */
 
+import { readFileRange } from "./file_range.ts";
+
 /** Older than this, a running bot's last acknowledged message makes it "quiet". */
 export const BOT_QUIET_AFTER_MS = 30_000;
 
@@ -63,23 +65,9 @@ function _age(ms: number): string {
 
 /** The last `bytes` of a file as text ("" if it cannot be read). */
 export async function readTail(path: string, bytes: number): Promise<string> {
-  let file: Deno.FsFile | undefined;
   try {
-    file = await Deno.open(path, { read: true });
-    const size = (await file.stat()).size;
-    const start = Math.max(0, size - bytes);
-    await file.seek(start, Deno.SeekMode.Start);
-    const buffer = new Uint8Array(size - start);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const n = await file.read(buffer.subarray(filled));
-      if (n === null) break;
-      filled += n;
-    }
-    return new TextDecoder().decode(buffer.subarray(0, filled));
+    return new TextDecoder().decode(await readFileRange(path, -bytes, bytes));
   } catch {
     return "";
-  } finally {
-    file?.close();
   }
 }

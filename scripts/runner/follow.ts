@@ -8,6 +8,7 @@
  */
 
 import { tailLines } from "./readiness.ts";
+import { readFileRange } from "./file_range.ts";
 
 /** One followed file. */
 export interface FollowSource {
@@ -69,7 +70,11 @@ export async function followFiles(
         offsets[i] = 0;
       }
       if (size === offsets[i]) continue;
-      const bytes = await _read(source.path, offsets[i], size);
+      const bytes = await readFileRange(
+        source.path,
+        offsets[i],
+        size - offsets[i],
+      );
       offsets[i] += bytes.length;
       const text = partial[i] + decoder.decode(bytes);
       const lines = text.split("\n");
@@ -85,27 +90,6 @@ async function _size(path: string): Promise<number> {
     return (await Deno.stat(path)).size;
   } catch {
     return 0;
-  }
-}
-
-async function _read(
-  path: string,
-  from: number,
-  to: number,
-): Promise<Uint8Array> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    await file.seek(from, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(to - from);
-    let read = 0;
-    while (read < bytes.length) {
-      const n = await file.read(bytes.subarray(read));
-      if (n === null) break;
-      read += n;
-    }
-    return bytes.subarray(0, read);
-  } finally {
-    file.close();
   }
 }
 

@@ -9,6 +9,7 @@
 
 import { probeHealth } from "../healthcheck.ts";
 import type { ReadinessProbe } from "./plan.ts";
+import { readFileRange } from "./file_range.ts";
 
 /** Pause between two probes; a probe itself may take up to its timeout. */
 const PROBE_INTERVAL_MS = 100;
@@ -176,26 +177,12 @@ async function _probeLog(
 }
 
 async function _readFrom(path: string, offset: number): Promise<string> {
-  let file: Deno.FsFile;
   try {
-    file = await Deno.open(path, { read: true });
+    return new TextDecoder().decode(
+      await readFileRange(path, offset, 1024 * 1024),
+    );
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return "";
     throw error;
-  }
-  try {
-    const size = (await file.stat()).size;
-    if (size <= offset) return "";
-    await file.seek(offset, Deno.SeekMode.Start);
-    const bytes = new Uint8Array(Math.min(size - offset, 1024 * 1024));
-    let read = 0;
-    while (read < bytes.length) {
-      const n = await file.read(bytes.subarray(read));
-      if (n === null) break;
-      read += n;
-    }
-    return new TextDecoder().decode(bytes.subarray(0, read));
-  } finally {
-    file.close();
   }
 }
