@@ -21,14 +21,19 @@
  * - **In the order things happened.** Events are kept sorted by their own
  *   `timestamp` (then by id), not by arrival: one poll reports an up at the
  *   poll's time together with a catch-up its server logged seconds before,
- *   and a ring event may arrive after a later announcement. When full, the
- *   oldest by time is dropped.
+ *   and a ring event may arrive after a later announcement.
+ * - **Rare events stay.** When full, the oldest event of the commonest
+ *   kind is dropped (the rule the browser's feed uses, `evictionIndex` in
+ *   `public/event_feed.js`): sync rounds every few seconds would otherwise
+ *   push the elections and catch-ups out of what a new viewer is shown.
  *
  * @module
  */
 
 import type { Cluster, ClusterEvent, ClusterStatus } from "./cluster.ts";
 import { EventRing } from "./event_ring.ts";
+// @ts-types="./public/event_feed.d.ts"
+import { evictionIndex } from "./public/event_feed.js";
 
 /** A cluster event with the id the hub gave it (1, 2, 3…). */
 export type FeedEvent = ClusterEvent & {
@@ -220,15 +225,17 @@ export class DashboardHub {
     while (index > 0 && this.#events[index - 1].timestamp > kept.timestamp) {
       index -= 1;
     }
-    // Older than everything kept when full: it would be dropped at once.
-    if (index === 0 && this.#events.length >= this.#options.eventsKept) return;
-    this.#lastEventId = kept.id;
     this.#events.splice(index, 0, kept);
-    this.#keys.add(key);
-    while (this.#events.length > this.#options.eventsKept) {
-      const dropped = this.#events.shift();
-      if (dropped !== undefined) this.#keys.delete(eventKey(dropped));
+    // One more than before: at most one to drop.
+    if (this.#events.length > this.#options.eventsKept) {
+      const [dropped] = this.#events.splice(evictionIndex(this.#events), 1);
+      // The new event itself (an old one of the commonest kind, arriving
+      // late): neither kept nor streamed, and it takes no id.
+      if (dropped === kept) return;
+      this.#keys.delete(eventKey(dropped));
     }
+    this.#lastEventId = kept.id;
+    this.#keys.add(key);
     this.ring.push({ type: "event", event: kept });
   }
 }

@@ -106,6 +106,67 @@ Deno.test("the hub keeps the oldest events out when full", () => {
   }
 });
 
+Deno.test("frequent sync rounds do not push rarer events out of the hub", () => {
+  const cluster = new StubCluster();
+  const hub = new DashboardHub(cluster, { ...OPTIONS, eventsKept: 5 });
+  const detach = hub.attach();
+  try {
+    cluster.emit({
+      type: "election",
+      coordinator: "server_2",
+      clock: 7,
+      timestamp: 1,
+    });
+    cluster.emit(down("server_1", 1.5));
+    for (let second = 2; second <= 40; second++) {
+      cluster.emit({
+        type: "berkeley",
+        coordinator: "server_2",
+        adjustmentsMs: { server_2: 0 },
+        timestamp: second,
+      });
+    }
+    deepStrictEqual(hub.recentEvents.map((e) => [e.type, e.timestamp]), [
+      ["election", 1],
+      ["server_down", 1.5],
+      ["berkeley", 38],
+      ["berkeley", 39],
+      ["berkeley", 40],
+    ]);
+    // A late sync round older than everything kept: neither kept nor
+    // streamed, and it uses no id.
+    const before = hub.ring.lastSeq;
+    cluster.emit({
+      type: "berkeley",
+      coordinator: "server_2",
+      adjustmentsMs: {},
+      timestamp: 0.5,
+    });
+    equal(hub.ring.lastSeq, before);
+    // A late election is rarer than the sync rounds: kept, streamed, and
+    // numbered next.
+    const lastId = Math.max(...hub.recentEvents.map((e) => e.id));
+    cluster.emit({
+      type: "election",
+      coordinator: "server_3",
+      clock: 3,
+      timestamp: 0.25,
+    });
+    equal(hub.ring.lastSeq, before + 1);
+    deepStrictEqual(hub.recentEvents.map((e) => [e.type, e.timestamp]), [
+      ["election", 0.25],
+      ["election", 1],
+      ["server_down", 1.5],
+      ["berkeley", 39],
+      ["berkeley", 40],
+    ]);
+    equal(hub.recentEvents[0].id, lastId + 1);
+  } finally {
+    detach();
+    hub.close();
+  }
+});
+
 Deno.test("an event delivered twice is kept and streamed once", () => {
   const cluster = new StubCluster();
   const hub = new DashboardHub(cluster, OPTIONS);

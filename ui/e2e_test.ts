@@ -7,6 +7,7 @@
  * phone width go to `test-artifacts/ui/`.
  */
 
+import { waitFor } from "@agora/shared/client/testing";
 import { skipUnless } from "@agora/shared/testing/prerequisite";
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import {
@@ -85,6 +86,67 @@ async function login(page: Page, user: string): Promise<void> {
   await page.locator("#login-submit").click();
   await page.locator("#chat").waitFor({ state: "visible" });
   await page.locator("#live-state[data-state=live]").waitFor();
+}
+
+/** Logs in by pressing Enter in the name field, as a keyboard user does. */
+async function loginWithEnter(page: Page, user: string): Promise<void> {
+  await page.locator("#login-name").fill(user);
+  await page.locator("#login-name").press("Enter");
+  await page.locator("#chat").waitFor({ state: "visible" });
+  await page.locator("#live-state[data-state=live]").waitFor();
+}
+
+/**
+ * The id of the focused element once focus has left the login form and the
+ * page body (the login hides the form it had), or what holds it after 5 s.
+ */
+async function focusAfterLogin(page: Page): Promise<string> {
+  // A string: it runs in the page, which has the DOM this file's types lack.
+  const focusedId = () =>
+    page.evaluate(
+      `document.activeElement === null ||
+          document.activeElement === document.body
+        ? "(body)"
+        : document.getElementById("login").contains(document.activeElement)
+        ? "(login)"
+        : document.activeElement.id || document.activeElement.tagName`,
+    ) as Promise<string>;
+  return await waitFor(
+    async () => {
+      const id = await focusedId();
+      return id === "(body)" || id === "(login)" ? false : id;
+    },
+    5_000,
+    "focus to leave the login form",
+  ).catch(() => focusedId());
+}
+
+/** Whether anything in the top bar reaches past its right edge. */
+async function topbarOverflow(page: Page): Promise<string[]> {
+  return await page.evaluate(
+    `(() => {
+      const bar = document.querySelector(".topbar");
+      const right = bar.getBoundingClientRect().right;
+      const out = [...bar.querySelectorAll("*")]
+        .filter((node) => node.getClientRects().length > 0)
+        .filter((node) => node.getBoundingClientRect().right > right + 0.5)
+        .map((node) => node.id || node.className.baseVal || node.className);
+      if (bar.scrollWidth > bar.clientWidth) out.push("scrollWidth");
+      return out;
+    })()`,
+  ) as string[];
+}
+
+/** The name of the focused channel in the channel list, or `null`. */
+async function focusedChannel(page: Page): Promise<string | null> {
+  return await page.evaluate(
+    `(() => {
+      const focused = document.activeElement;
+      const list = document.getElementById("channel-list");
+      if (!focused || focused === list || !list.contains(focused)) return null;
+      return focused.querySelector(".conv-name")?.textContent ?? "";
+    })()`,
+  ) as string | null;
 }
 
 /** On a phone the conversation list is a drawer: open it when it is shut. */
@@ -311,6 +373,146 @@ Deno.test({
 
         await shot(a.page, "chat-laptop");
         await shot(b.page, "chat-phone");
+      },
+    );
+
+    await t.step(
+      "after logging in with Enter, focus lands where the person types next, and a phone shows who is signed in",
+      async () => {
+        for (const phone of [false, true]) {
+          const width = phone ? "phone" : "laptop";
+          const user = `focus_${width}_${suffix}`;
+          const f = await openPage(browser, target, problems, { phone });
+          await loginWithEnter(f.page, user);
+          const focused = await focusAfterLogin(f.page);
+          const expected = await f.page.locator("#composer").isVisible()
+            ? "composer-input"
+            : phone
+            ? "sidebar-toggle"
+            : "channel-filter";
+          equal(focused, expected, `focus after login at ${width} width`);
+          if (phone) {
+            // Who is signed in shows in the top bar (an initial named for
+            // assistive technology and on hover), which nothing overflows,
+            // and in full at the top of the drawer.
+            const avatar = f.page.locator("#me-avatar");
+            ok(await avatar.isVisible(), "no avatar shown at phone width");
+            equal(await avatar.textContent(), "F");
+            equal(await avatar.getAttribute("title"), user);
+            equal(
+              await avatar.getAttribute("aria-label"),
+              `Signed in as ${user}`,
+            );
+            ok(await f.page.locator("#logout").isVisible(), "no Log out");
+            deepStrictEqual(await topbarOverflow(f.page), []);
+            await showSidebar(f.page);
+            const drawerName = f.page.locator("#side-me-name");
+            ok(await drawerName.isVisible(), "the drawer does not name you");
+            equal(await drawerName.textContent(), user);
+            await shot(f.page, "signed-in-phone-drawer");
+            await f.page.keyboard.press("Escape");
+          } else {
+            ok(await f.page.locator("#me-name").isVisible());
+            equal(await f.page.locator("#side-me").isVisible(), false);
+          }
+          // With a conversation open (signing in again resumes it), focus
+          // lands in its composer.
+          await createChannel(f.page, `desk_${width}_${suffix}`);
+          await f.page.locator("#logout").click();
+          await f.page.locator("#login-name").waitFor({ state: "visible" });
+          await loginWithEnter(f.page, user);
+          await waitForTitle(f.page, `#desk_${width}_${suffix}`);
+          equal(await focusAfterLogin(f.page), "composer-input");
+          await shot(f.page, `signed-in-${width}`);
+          await f.context.close();
+        }
+        // With an unread badge on the Chat tab, the phone's top bar still
+        // fits (Bob has unread messages from the previous step).
+        await b.page.locator("#tab-chat-badge").waitFor({ state: "visible" });
+        deepStrictEqual(await topbarOverflow(b.page), []);
+      },
+    );
+
+    await t.step(
+      "the channel list is one Tab stop; arrow keys move through it and Enter opens a channel",
+      async () => {
+        const page = a.page;
+        const extra = [`aisle_${suffix}`, `zone_${suffix}`];
+        await page.evaluate(async (names) => {
+          for (const channel of names) {
+            const response = await fetch("/api/channels", {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ channel }),
+            });
+            if (!response.ok) throw new Error(`create: ${response.status}`);
+          }
+        }, extra);
+        // The lists are polled: wait for both to be listed.
+        for (const name of extra) {
+          await page.locator("#channel-list .conv-name", {
+            hasText: exactly(name),
+          }).waitFor({ timeout: 15_000 });
+        }
+        await waitForTitle(page, `#${channel}`);
+        const names = await page.locator("#channel-list .conv-name")
+          .allTextContents();
+        const index = names.indexOf(channel);
+        ok(index >= 0 && index < names.length - 1, names.join(", "));
+        equal(
+          await page.locator("#channel-list button").evaluateAll(
+            (buttons) =>
+              buttons.filter((button) =>
+                button.getAttribute("tabindex") !== "-1"
+              )
+                .length,
+          ),
+          1,
+          "more than one channel is a Tab stop",
+        );
+
+        // From the filter, Tab enters the list at the open channel, and the
+        // next Tab leaves it.
+        await page.locator("#channel-filter").focus();
+        await page.keyboard.press("Tab");
+        equal(await focusedChannel(page), channel);
+        await page.keyboard.press("Tab");
+        equal(
+          await focusedChannel(page),
+          null,
+          "a second Tab stays in the list",
+        );
+        await page.keyboard.press("Shift+Tab");
+        equal(await focusedChannel(page), channel);
+
+        await page.keyboard.press("ArrowDown");
+        equal(await focusedChannel(page), names[index + 1]);
+        await page.keyboard.press("ArrowUp");
+        equal(await focusedChannel(page), channel);
+        await page.keyboard.press("End");
+        equal(await focusedChannel(page), names[names.length - 1]);
+        await page.keyboard.press("Home");
+        equal(await focusedChannel(page), names[0]);
+
+        // The list is drawn again when a message arrives: focus stays put.
+        await send(c.page, `focus stays ${suffix}`);
+        await seeMessage(page, `focus stays ${suffix}`);
+        equal(await focusedChannel(page), names[0]);
+        // ArrowDown from the filter enters the list too.
+        await page.locator("#channel-filter").focus();
+        await page.keyboard.press("ArrowDown");
+        equal(await focusedChannel(page), names[0]);
+
+        const next = names[index + 1];
+        for (let i = 0; i < index + 1; i++) {
+          await page.keyboard.press("ArrowDown");
+        }
+        equal(await focusedChannel(page), next);
+        await page.keyboard.press("Enter");
+        await waitForTitle(page, `#${next}`);
+        await shot(page, "channels-keyboard-laptop");
+        // Back where the next steps expect Ana to be.
+        await openChannel(page, channel);
       },
     );
 
@@ -587,6 +789,51 @@ Deno.test({
         deepStrictEqual(brokenCells, [], "reference list cells wrap");
         await checkEventFeed(a.page);
         await checkEventFeed(b.page);
+
+        // Sync rounds keep arriving after the election; the Elections
+        // filter (a toggle, worked here from the keyboard) still finds it.
+        const electionAt = Date.parse(
+          await a.page.locator(".event[data-type=election]").filter({
+            hasText: after,
+          }).first().locator("time").getAttribute("datetime") ?? "",
+        );
+        await waitFor(
+          async () =>
+            (await a.page.locator("#event-feed .event[data-type=berkeley] time")
+              .evaluateAll((times) =>
+                times.map((time) => time.getAttribute("datetime") ?? "")
+              )).filter((time) => Date.parse(time) > electionAt).length >= 2,
+          20_000,
+          "two sync rounds after the election",
+          100,
+        );
+        const elections = a.page.locator(
+          "#event-filters button[data-kind=election]",
+        );
+        await elections.focus();
+        await a.page.keyboard.press("Space");
+        equal(await elections.getAttribute("aria-pressed"), "true");
+        equal(
+          await a.page.locator("#event-filters button[data-kind=all]")
+            .getAttribute("aria-pressed"),
+          "false",
+        );
+        match(await elections.textContent() ?? "", /Elections\s*[1-9]/);
+        const firstShown = a.page.locator("#event-feed .event").first();
+        equal(await firstShown.getAttribute("data-type"), "election");
+        ok(await firstShown.isVisible());
+        match(await firstShown.textContent() ?? "", new RegExp(after));
+        equal(
+          await a.page.locator(
+            "#event-feed .event:not([data-type=election])",
+          ).count(),
+          0,
+          "the Elections filter shows other events",
+        );
+        await shot(a.page, "cluster-elections-laptop");
+        await a.page.locator("#event-filters button[data-kind=all]").click();
+        await a.page.locator("#event-feed .event[data-type=berkeley]").first()
+          .waitFor();
         await a.page.waitForTimeout(1500); // let the chart draw a few samples
         await shot(a.page, "cluster-laptop", 1500);
         await shot(b.page, "cluster-phone");

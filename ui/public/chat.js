@@ -17,6 +17,7 @@ import {
 import { toast, toastError } from "./toast.js";
 import { addMessages, keyOf } from "./message_list.js";
 import { nameProblem, typedName } from "./names.js";
+import { focusRovingList, keepRovingStop, setupRovingList } from "./roving.js";
 
 const PAGE_SIZE = 50;
 const POLL_MS = 5000;
@@ -35,6 +36,7 @@ const el = {
   me: byId("me"),
   meName: byId("me-name"),
   meAvatar: byId("me-avatar"),
+  sideMeName: byId("side-me-name"),
   logout: byId("logout"),
   sidebar: byId("sidebar"),
   backdrop: byId("backdrop"),
@@ -281,6 +283,7 @@ function renderSidebar() {
       {
         class: "conv",
         type: "button",
+        dataset: { key: "create" },
         on: { click: () => createChannel(typed) },
       },
       h("span", { class: "conv-mark", "aria-hidden": "true", text: "+" }),
@@ -299,54 +302,60 @@ function renderSidebar() {
       }),
     );
   }
-  replaceChildren(el.channelList, channelItems);
-
-  replaceChildren(
-    el.dmList,
-    state.peers.map((peer) => {
-      const conv = conversation("dm", peer);
-      const button = convButton(conv, {
-        label: peer,
-        avatar: h("span", {
-          class: "avatar avatar-sm",
-          "aria-hidden": "true",
-          style: { "--hue": hueOf(peer) },
-          text: initialOf(peer),
-        }),
-      });
-      button.addEventListener(
-        "click",
-        () => openConversation("dm", peer, true),
-      );
-      return h("li", {}, button);
-    }),
+  keepRovingStop(
+    el.channelList,
+    () => replaceChildren(el.channelList, channelItems),
   );
+
+  keepRovingStop(el.dmList, () =>
+    replaceChildren(
+      el.dmList,
+      state.peers.map((peer) => {
+        const conv = conversation("dm", peer);
+        const button = convButton(conv, {
+          label: peer,
+          avatar: h("span", {
+            class: "avatar avatar-sm",
+            "aria-hidden": "true",
+            style: { "--hue": hueOf(peer) },
+            text: initialOf(peer),
+          }),
+        });
+        button.addEventListener(
+          "click",
+          () => openConversation("dm", peer, true),
+        );
+        return h("li", {}, button);
+      }),
+    ));
   el.dmEmpty.hidden = state.peers.length > 0;
 
   const people = state.users.filter((user) => user !== state.user);
   el.peopleCount.textContent = people.length > 0 ? String(people.length) : "";
-  replaceChildren(
-    el.userList,
-    people.map((user) => {
-      const button = h(
-        "button",
-        {
-          class: "conv",
-          type: "button",
-          title: `Send a private message to ${user}`,
-          on: { click: () => openConversation("dm", user, true) },
-        },
-        h("span", {
-          class: "avatar",
-          "aria-hidden": "true",
-          style: { "--hue": hueOf(user) },
-          text: initialOf(user),
-        }),
-        h("span", { class: "conv-name", text: user }),
-      );
-      return h("li", {}, button);
-    }),
-  );
+  keepRovingStop(el.userList, () =>
+    replaceChildren(
+      el.userList,
+      people.map((user) => {
+        const button = h(
+          "button",
+          {
+            class: "conv",
+            type: "button",
+            dataset: { key: keyOf("dm", user) },
+            title: `Send a private message to ${user}`,
+            on: { click: () => openConversation("dm", user, true) },
+          },
+          h("span", {
+            class: "avatar",
+            "aria-hidden": "true",
+            style: { "--hue": hueOf(user) },
+            text: initialOf(user),
+          }),
+          h("span", { class: "conv-name", text: user }),
+        );
+        return h("li", {}, button);
+      }),
+    ));
   renderBadges();
 }
 
@@ -706,7 +715,13 @@ async function enter(session) {
   state.joined = new Set(session.channels);
   state.peers = [...session.peers];
   el.meName.textContent = session.user;
+  el.sideMeName.textContent = session.user;
+  // At phone width the initial stands for the name (which is hidden there):
+  // it carries the name for assistive technology and on hover, and the
+  // drawer shows it in full.
   el.meAvatar.textContent = initialOf(session.user);
+  el.meAvatar.title = session.user;
+  el.meAvatar.setAttribute("aria-label", `Signed in as ${session.user}`);
   el.meAvatar.style.setProperty("--hue", String(hueOf(session.user)));
   el.me.hidden = false;
   el.login.hidden = true;
@@ -773,6 +788,7 @@ async function login(event) {
     await postJson("/api/login", { user });
     const session = await getJson("/api/session");
     await enter(session);
+    focusAfterLogin();
   } catch (error) {
     el.loginError.textContent = error instanceof Error
       ? error.message
@@ -781,6 +797,17 @@ async function login(event) {
   } finally {
     el.loginSubmit.disabled = false;
   }
+}
+
+/**
+ * The login form the focus was in is gone: focus where the person types
+ * next — the open conversation's composer, else the channel filter (at
+ * phone width in the shut drawer, so the button that opens it).
+ */
+function focusAfterLogin() {
+  if (!el.composer.hidden) el.input.focus();
+  else if (el.sidebarToggle.offsetParent === null) el.channelFilter.focus();
+  else el.sidebarToggle.focus();
 }
 
 async function logout() {
@@ -858,7 +885,16 @@ export async function initChat() {
     createChannel(el.newChannelName.value);
   });
   el.channelFilter.addEventListener("input", renderSidebar);
+  for (const list of [el.channelList, el.dmList, el.userList]) {
+    setupRovingList(list);
+  }
   el.channelFilter.addEventListener("keydown", async (event) => {
+    if (event.key === "ArrowDown") {
+      // Into the matching channels, as in a combobox.
+      event.preventDefault();
+      focusRovingList(el.channelList);
+      return;
+    }
     if (event.key !== "Enter") return;
     event.preventDefault();
     const typed = typedName(el.channelFilter.value);

@@ -3,7 +3,9 @@
 // summary tiles, a card per server, the clock-offset chart, the events feed
 // and the reference's list. The feed (event_feed.js) shows each event once,
 // by its id, newest first by the time it happened; a (re)connection's
-// snapshot replaces it.
+// snapshot replaces it. Sync rounds come every few seconds, so the feed has
+// filters by kind (toggle buttons with counts) to find the rare elections
+// and catch-ups, and keeps those when full (see event_feed.js).
 
 import {
   byId,
@@ -14,7 +16,13 @@ import {
   replaceChildren,
 } from "./dom.js";
 import { drawOffsetChart, seriesColor } from "./chart.js";
-import { addEvents, newFeed } from "./event_feed.js";
+import {
+  addEvents,
+  countKinds,
+  FEED_FILTERS,
+  newFeed,
+  shownEvents,
+} from "./event_feed.js";
 
 const SAMPLES_KEPT = 120;
 const EVENTS_KEPT = 100;
@@ -26,6 +34,7 @@ const el = {
   chart: byId("offset-chart"),
   legend: byId("chart-legend"),
   feed: byId("event-feed"),
+  filters: byId("event-filters"),
   feedEmpty: byId("events-empty"),
   referenceBody: byId("reference-table").tBodies[0],
   referenceState: byId("reference-state"),
@@ -36,6 +45,7 @@ const state = {
   status: null,
   samples: [],
   feed: newFeed(),
+  filter: "all",
   error: null,
 };
 
@@ -340,14 +350,67 @@ function eventNode(event, fresh) {
   );
 }
 
+const EMPTY_TEXT = {
+  all: "Nothing has happened yet.",
+  election: "No election since the page opened.",
+  catch_up: "No catch-up since the page opened.",
+  sync: "No clock sync since the page opened.",
+  up_down: "No server went up or down since the page opened.",
+};
+
+/** The filter toggles, each with how many events it would show. */
+function renderFilters() {
+  const counts = countKinds(state.feed.events);
+  replaceChildren(
+    el.filters,
+    FEED_FILTERS.map(({ kind, label }) =>
+      h(
+        "button",
+        {
+          class: "filter-chip",
+          type: "button",
+          "aria-pressed": String(state.filter === kind),
+          dataset: { kind },
+          on: { click: () => setFilter(kind) },
+        },
+        label,
+        h("span", { class: "filter-count", text: String(counts[kind]) }),
+      )
+    ),
+  );
+}
+
+function setFilter(kind) {
+  state.filter = kind;
+  // The buttons are kept (not drawn again), so focus stays on the one used.
+  for (const button of el.filters.querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.kind === kind));
+  }
+  renderEvents([]);
+}
+
 /** Draws the feed; the events of `fresh` are marked as just arrived. */
 function renderEvents(fresh) {
   const freshIds = new Set(fresh.map((event) => event.id));
+  const shown = shownEvents(state.feed.events, state.filter);
   replaceChildren(
     el.feed,
-    state.feed.events.map((event) => eventNode(event, freshIds.has(event.id))),
+    shown.map((event) => eventNode(event, freshIds.has(event.id))),
   );
-  el.feedEmpty.hidden = state.feed.events.length > 0;
+  el.feedEmpty.hidden = shown.length > 0;
+  el.feedEmpty.textContent = EMPTY_TEXT[state.filter];
+  updateCounts();
+}
+
+/** Updates the toggles' counts in place (focus stays on a toggle). */
+function updateCounts() {
+  if (el.filters.childElementCount === 0) renderFilters();
+  const counts = countKinds(state.feed.events);
+  for (const button of el.filters.querySelectorAll("button")) {
+    const count = String(counts[button.dataset.kind]);
+    const badge = button.querySelector(".filter-count");
+    if (badge.textContent !== count) badge.textContent = count;
+  }
 }
 
 // The chart is drawn to its container's width: redraw when that changes (a
