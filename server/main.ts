@@ -16,7 +16,7 @@
 import { loadConfig } from "@agora/shared/config";
 import { createLogger } from "@agora/shared/log";
 import { simulatedDrift } from "@agora/shared/physical_clock";
-import { closeOnSignals } from "@agora/shared/zmq";
+import { closeOnSignals, setSyncWaitUs } from "@agora/shared/zmq";
 import { ChatServer } from "./chat_server.ts";
 import { type CurveKeys, curveKeysFrom } from "./curve_config.ts";
 import { serverOptions } from "./options.ts";
@@ -26,6 +26,12 @@ const config = loadConfig(serverOptions, {
   summary: "Chat server of an agora cluster.",
 });
 const log = createLogger({ service: config.name, dir: config.logDir });
+// The server's event loop serves mostly ZeroMQ requests: waiting for the
+// next one on the main thread saves a thread-pool hop per request (a lone
+// request's p50 halved in docs/benchmarks.md); a wait that misses delays
+// the server's timers (heartbeats, elections, the group-commit window) by a
+// few ms at most.
+setSyncWaitUs(config.zmqSyncWaitUs);
 const drift = simulatedDrift(Math.random, {
   offsetSecondsMax: config.clockOffsetMaxMs / 1000,
   driftPpmMax: config.clockDriftMaxPpm,

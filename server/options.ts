@@ -122,6 +122,15 @@ export const serverOptions = defineOptions({
     description:
       "Group commit: wait up to this long for the clients of the last batch to come back (0: never wait)",
   },
+  zmqSyncWaitUs: {
+    type: "number",
+    min: 0,
+    max: 100_000,
+    env: "AGORA_ZMQ_SYNC_WAIT_US",
+    default: 2000,
+    description:
+      "While requests come briskly, wait up to this long (µs) for the next one on the main thread instead of a thread-pool poll (0: never)",
+  },
   clockOffsetMs: {
     type: "number",
     env: "AGORA_CLOCK_OFFSET_MS",

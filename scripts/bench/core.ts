@@ -15,8 +15,9 @@
  *    for history pages, then `VmRSS` is read from `/proc/<pid>/status`;
  * 4. diagnostics for the targets: raw fsync latency, `Store.append` alone
  *    at the batch size the server achieved, one client's read and publish
- *    round trips, and the same with the ZeroMQ binding's opt-in synchronous
- *    waits on in the server (`AGORA_ZMQ_SYNC_WAIT_US=2000`).
+ *    round trips, and the same with the ZeroMQ binding's synchronous waits
+ *    off in the server (`AGORA_ZMQ_SYNC_WAIT_US=0`; the server turns them
+ *    on by default).
  *
  * `deno task bench core` writes the section; run alone:
  * `deno run -A scripts/bench/core.ts`.
@@ -96,7 +97,7 @@ const DELIVERY_CHANNEL = "bench_delivery";
 const SERVER = "server_1";
 const HISTORY_PAGE = 100;
 const STORE_COST_COMMITS = 300;
-const SYNC_WAITS_ON = "`AGORA_ZMQ_SYNC_WAIT_US=2000`";
+const SYNC_WAITS_OFF = "`AGORA_ZMQ_SYNC_WAIT_US=0`";
 
 /** Runs the suite and returns its markdown section. */
 export async function run(options: CoreBenchOptions = {}): Promise<string> {
@@ -229,7 +230,7 @@ export async function run(options: CoreBenchOptions = {}): Promise<string> {
     );
     const loadAfter = loadAverage();
     if (o.roundTrips > 0) {
-      roundTrips.push(...await roundTripsWithSyncWaits(o));
+      roundTrips.push(...await roundTripsWithoutSyncWaits(o));
     }
 
     const measured: CoreMeasurements = {
@@ -306,18 +307,18 @@ async function roundTripRows(
   return rows;
 }
 
-/** A second cluster whose server runs with the binding's synchronous waits on (they are opt-in). */
-async function roundTripsWithSyncWaits(
+/** A second cluster whose server runs with the binding's synchronous waits off (the server turns them on). */
+async function roundTripsWithoutSyncWaits(
   o: Required<CoreBenchOptions>,
 ): Promise<RoundTripRow[]> {
   const cluster = await startLocalCluster({
     servers: 1,
-    serverEnv: { AGORA_ZMQ_SYNC_WAIT_US: "2000" },
+    serverEnv: { AGORA_ZMQ_SYNC_WAIT_US: "0" },
   });
   try {
     const endpoint = cluster.servers[0].endpoint;
     await prepare(endpoint);
-    return await roundTripRows(endpoint, SYNC_WAITS_ON, o);
+    return await roundTripRows(endpoint, SYNC_WAITS_OFF, o);
   } finally {
     await cluster.close();
   }

@@ -47,6 +47,9 @@ export function isSameProcess(
     actual.argv.some((arg) => arg === entry || arg.includes(entry));
 }
 
+/** `lstart` is five words ("Wed Nov 26 21:28:01 2025") only in the C locale. */
+const PS_ENV = { LC_ALL: "C" };
+
 /**
  * Every process on the machine, from one `ps` listing: how the runner finds
  * a service it started whose pid file was lost or damaged.
@@ -54,6 +57,7 @@ export function isSameProcess(
 export async function listProcesses(): Promise<ProcessIdentity[]> {
   const out = await new Deno.Command("ps", {
     args: ["-e", "-o", "pid=", "-o", "stat=", "-o", "lstart=", "-o", "args="],
+    env: PS_ENV,
     stdout: "piped",
     stderr: "null",
   }).output();
@@ -97,6 +101,7 @@ export function runsArgv(
 async function _fromPs(pid: number): Promise<ProcessIdentity | undefined> {
   const out = await new Deno.Command("ps", {
     args: ["-o", "stat=", "-o", "lstart=", "-o", "args=", "-p", String(pid)],
+    env: PS_ENV,
     stdout: "piped",
     stderr: "null",
   }).output();

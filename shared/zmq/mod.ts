@@ -52,4 +52,9 @@ export {
 } from "./proxy.ts";
 export { type CurveKeyPair, curveKeyPair } from "./curve.ts";
 export { type LibraryInfo, libraryInfo } from "./library.ts";
-export { type ReactorStats, reactorStats } from "./reactor.ts";
+export {
+  type ReactorStats,
+  reactorStats,
+  setSyncWaitUs,
+  syncWaitBudgetUs,
+} from "./reactor.ts";

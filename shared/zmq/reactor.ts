@@ -9,7 +9,7 @@
  * - usually with one nonblocking FFI call to `poll(-1)`, which parks on
  *   Deno's thread pool and costs one thread hop (~35–130 µs) when it returns;
  * - while traffic is brisk (the previous wait ended within
- *   {@linkcode syncWaitUs}), first with a synchronous wait on the main
+ *   {@linkcode syncWaitBudgetUs}), first with a synchronous wait on the main
  *   thread bounded by that budget: the thread sleeps in the kernel (no CPU)
  *   and the answer needs no hop. On Linux that wait is an untimed `poll`
  *   that also watches a periodic timerfd ({@linkcode Ticker}), because a
@@ -78,23 +78,43 @@ function envNumber(name: string, fallback: number): number {
 }
 
 /**
- * Longest synchronous wait, in µs, while traffic is brisk
- * (`AGORA_ZMQ_SYNC_WAIT_US`, default 0 = off). With a loaded 2-core
- * machine, 500 µs missed ~4% of REQ/REP waits and 2000 µs ~0.5%; each miss
- * holds the event loop for up to the budget plus one tick.
+ * Longest synchronous wait, in µs, while traffic is brisk (0 = off). With a
+ * loaded 2-core machine, 500 µs missed ~4% of REQ/REP waits and 2000 µs
+ * ~0.5%; each miss holds the event loop for up to the budget plus one tick.
  *
- * Off by default: a miss holds every timer, HTTP request and other I/O of
- * the process for up to ~4 ms, a cost a library should not impose unasked,
- * and the gain (one thread-pool hop per wait) is within this machine's
- * noise for the chat server. (Waits used to start in a microtask too, ahead
- * of the continuations that send the reply, which made the chat server take
- * 3 ms per request with them on; they now start only from a macrotask.)
+ * Off unless `AGORA_ZMQ_SYNC_WAIT_US` or the application
+ * ({@linkcode setSyncWaitUs}) turns it on: a miss holds every timer, HTTP
+ * request and other I/O of the process for up to ~4 ms, a cost a library
+ * should not impose unasked. A process that mostly answers ZeroMQ requests
+ * gains from it: the chat server turns it on (a lone request's p50 went
+ * from 1.04 to 0.49 ms, see docs/benchmarks.md).
  */
-export const syncWaitUs = envNumber("AGORA_ZMQ_SYNC_WAIT_US", 0);
+let syncWaitUs = envNumber("AGORA_ZMQ_SYNC_WAIT_US", 0);
+
+/** The process's synchronous-wait budget in µs (0: off). */
+export function syncWaitBudgetUs(): number {
+  return syncWaitUs;
+}
+
+/**
+ * Sets the process's synchronous-wait budget in µs (0 turns the waits off).
+ * For processes whose event loop serves mostly ZeroMQ traffic; see
+ * {@linkcode syncWaitBudgetUs} and the README's "How the reactor works".
+ *
+ * @throws RangeError for a negative or non-finite budget.
+ */
+export function setSyncWaitUs(us: number): void {
+  if (!Number.isFinite(us) || us < 0) {
+    throw new RangeError(
+      `The synchronous-wait budget must be a finite number of µs ≥ 0, got ${us}`,
+    );
+  }
+  syncWaitUs = us;
+}
 
 /**
  * Period (µs) of the ticker that bounds synchronous waits: a wait ends on
- * the first tick after {@linkcode syncWaitUs}, so within budget + period.
+ * the first tick after the budget ({@linkcode syncWaitBudgetUs}), so within budget + period.
  * Each tick that lands inside a wait costs a wake-up, hence not shorter.
  */
 const TICK_US = 2000;
@@ -316,7 +336,7 @@ class Reactor {
   }
 
   /**
-   * Blocks the main thread for about {@linkcode syncWaitUs} at most, waiting
+   * Blocks the main thread for about the budget ({@linkcode syncWaitBudgetUs}) at most, waiting
    * for a watched socket. Returns true if one became ready (and was served);
    * on a miss, backs off exponentially (up to 64 parked waits between
    * attempts), because a miss held the event loop (though without CPU).

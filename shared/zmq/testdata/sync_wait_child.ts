@@ -1,15 +1,18 @@
 /**
  * Child for sync_wait_test.ts: a REQ/REP ping-pong in one process whose
  * reply comes at the end of a chain of awaits, as in a real server (receive,
- * parse, handle, store, reply). Run with `AGORA_ZMQ_SYNC_WAIT_US` set; prints
- * the reactor's counters as JSON once the round trips are done.
+ * parse, handle, store, reply). Prints the reactor's counters as JSON once the
+ * round trips are done. Synchronous waits come from `AGORA_ZMQ_SYNC_WAIT_US`,
+ * or with a BUDGET_US argument from `setSyncWaitUs` (as the chat server sets
+ * them).
  *
- * usage: deno run -A sync_wait_child.ts ROUND_TRIPS
+ * usage: deno run -A sync_wait_child.ts ROUND_TRIPS [BUDGET_US]
  */
 
-import { reactorStats, Reply, Request } from "../mod.ts";
+import { reactorStats, Reply, Request, setSyncWaitUs } from "../mod.ts";
 
 const roundTrips = Number(Deno.args[0] ?? 300);
+if (Deno.args[1] !== undefined) setSyncWaitUs(Number(Deno.args[1]));
 const rep = new Reply({ linger: 0 });
 await rep.bind("tcp://127.0.0.1:*");
 const req = new Request({ linger: 0 });
