@@ -53,6 +53,8 @@ Deno.test({
         [
           "# a comment, then a blank line",
           "",
+          "/create ##hash",
+          "/join ##hash",
           "/create general",
           "/join general",
           "hello from the script",
@@ -79,7 +81,18 @@ Deno.test({
       const has = (pattern: RegExp) => lines.some((l) => pattern.test(l));
       assertEquals(has(/^\* Logged in as ana\.$/), true, why);
       assertEquals(has(/^> \/create general$/), true, why);
-      assertEquals(has(/^✓ Created #general\./), true, why);
+      assertEquals(
+        has(/^✓ Created #general\. Enter it with \/join #general\.$/),
+        true,
+        why,
+      );
+      // A channel whose name starts with '#': the hint works as printed.
+      assertEquals(
+        has(/^✓ Created ##hash\. Enter it with \/join ##hash\.$/),
+        true,
+        why,
+      );
+      assertEquals(has(/^✓ Joined ##hash\.$/), true, why);
       assertEquals(has(/^✓ Joined #general\.$/), true, why);
       assertEquals(
         has(/^✓ Sent to #general \(id server_1:\d+\)\.$/),
@@ -99,7 +112,7 @@ Deno.test({
         why,
       );
       assertEquals(has(/^Users \(2\): ana \(you\), bob$/), true, why);
-      assertEquals(has(/^Channels \(1\): #general\*$/), true, why);
+      assertEquals(has(/^Channels \(2\): ##hash\*, #general\*$/), true, why);
       assertEquals(has(/^! .*nowhere/), true, why);
       assertEquals(has(/never run/), false, why);
       // One command failed (/join nowhere): the exit status says so.

@@ -247,7 +247,9 @@ export class ChatSession {
         }
         await this.#client.createChannel(command.channel, this.user);
         this.#print(formatOk(
-          `Created #${command.channel}. Enter it with /join ${command.channel}.`,
+          // `/join` drops one leading '#': `#name` always means this channel,
+          // also for a name that starts with '#'.
+          `Created #${command.channel}. Enter it with /join #${command.channel}.`,
           s,
         ));
         return "continue";

@@ -178,6 +178,16 @@ for (const [what, faults, id, expected] of CASES) {
   });
 }
 
+Deno.test("a bot posting only in a channel an earlier run left behind still counts", async () => {
+  const results = await runAgainstFake({ botChannel: "acc_earlier_c3" }, [
+    "bots",
+    "bot_messages",
+  ]);
+  for (const result of results.values()) {
+    assert.ok(result.passed, `${result.name}: ${result.message}`);
+  }
+});
+
 Deno.test("without the secret, the coordinator is read from its announcements", async () => {
   const ok = await runAgainstFake(
     { statusNeedsAuth: true },

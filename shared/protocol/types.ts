@@ -1,6 +1,6 @@
 /**
  * The typed shape of every request, reply and publication on the wire
- * (see `shared/spec/protocol.md` and `docs/architecture.md`).
+ * (see `docs/protocol.md` and `docs/architecture.md`).
  *
  * Requests and replies keep the wire shape `{ service, data }`, so a
  * `switch (request.service)` narrows `request.data` too.

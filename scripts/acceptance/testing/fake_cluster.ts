@@ -48,6 +48,8 @@ export interface FakeFaults {
    * messages are stored, but no new one arrives.
    */
   botStopped?: boolean;
+  /** The channel the bot posts in (default `fake_bot_channel`). */
+  botChannel?: string;
   /** `status` refuses requests without `auth`. */
   statusNeedsAuth?: boolean;
   /** Who announces itself coordinator on topic `servers` (default server_1). */
@@ -253,27 +255,28 @@ export async function startFakeCluster(
 
   let timer: ReturnType<typeof setInterval> | undefined;
   if (!faults.noBot) {
+    const botChannel = faults.botChannel ?? BOT_CHANNEL;
     shared.users.add(BOT);
-    shared.channels.add(BOT_CHANNEL);
+    shared.channels.add(botChannel);
     let n = 0;
     const beep = (): WireMap => {
       const message = {
         id: `server_1:${++shared.seq}`,
         user: BOT,
-        channel: faults.wrongTopic ? `${BOT_CHANNEL}_other` : BOT_CHANNEL,
+        channel: faults.wrongTopic ? `${botChannel}_other` : botChannel,
         message: `beep ${++n}`,
         timestamp: Date.now() / 1000,
         clock: n,
         server: "server_1",
       };
-      _append(shared, BOT_CHANNEL, message);
+      _append(shared, botChannel, message);
       return message;
     };
     if (faults.botStopped) {
       for (let i = 0; i < 3; i++) beep();
     } else {
       timer = setInterval(() => {
-        publisher.send(encodePublicationFrames(BOT_CHANNEL, beep()))
+        publisher.send(encodePublicationFrames(botChannel, beep()))
           .catch(() => {});
       }, 50);
     }
