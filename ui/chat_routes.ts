@@ -23,7 +23,6 @@ import {
   busyResponse,
   type SseEvent,
   sseResponse,
-  STREAMS_FULL_MESSAGE,
   type StreamSlots,
 } from "./sse.ts";
 import {
@@ -213,11 +212,8 @@ export function chatRoutes(
 
   routes.get("/events", auth, (c) => {
     const session = c.get("session");
-    const releaseApp = options.streams.tryAcquire();
-    if (releaseApp === null) return busyResponse(STREAMS_FULL_MESSAGE);
     const releaseSession = store.openStream(session);
     if (releaseSession === null) {
-      releaseApp();
       return busyResponse(SESSION_STREAMS_FULL_MESSAGE);
     }
     const lastEventId = Number(c.req.header("last-event-id") ?? "NaN");
@@ -225,18 +221,15 @@ export function chatRoutes(
       ? lastEventId
       : session.ring.lastSeq;
     return sseResponse(
-      (signal) => sessionEvents(session, store, from, signal),
+      (signal) => sessionEvents(session, from, signal),
       {
         heartbeatMs: options.heartbeatMs,
         retryMs: 2000,
         onError: options.log,
         shutdown: options.shutdown,
-        // A session only listening is in use: never evicted as idle.
-        onHeartbeat: () => store.touch(session),
-        onClose: () => {
-          releaseSession();
-          releaseApp();
-        },
+        slots: options.streams,
+        // While open, the session is in use: never evicted nor expired.
+        onClose: releaseSession,
       },
     );
   });
@@ -259,7 +252,6 @@ function isBetween(message: PrivateMessage, a: string, b: string): boolean {
 
 async function* sessionEvents(
   session: BrowserSession,
-  store: SessionStore,
   fromSeq: number,
   signal: AbortSignal,
 ): AsyncGenerator<SseEvent> {
@@ -277,6 +269,5 @@ async function* sessionEvents(
       return;
     }
     await session.ring.waitAfter(cursor, signal);
-    store.touch(session);
   }
 }

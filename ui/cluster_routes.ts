@@ -12,13 +12,7 @@
 import { Hono } from "hono";
 import type { Cluster, ClusterStatus } from "./cluster.ts";
 import type { DashboardHub } from "./dashboard_hub.ts";
-import {
-  busyResponse,
-  type SseEvent,
-  sseResponse,
-  STREAMS_FULL_MESSAGE,
-  type StreamSlots,
-} from "./sse.ts";
+import { type SseEvent, sseResponse, type StreamSlots } from "./sse.ts";
 
 /** What the dashboard routes need besides the cluster. */
 export interface ClusterRoutesOptions {
@@ -43,21 +37,18 @@ export function clusterRoutes(
 
   routes.get("/status", async (c) => c.json(await cluster.status()));
 
-  routes.get("/stream", () => {
-    // Taken before the stream's first status request is sent.
-    const release = options.streams.tryAcquire();
-    if (release === null) return busyResponse(STREAMS_FULL_MESSAGE);
-    return sseResponse(
+  routes.get("/stream", () =>
+    // The slot is taken before the stream's first status request is sent.
+    sseResponse(
       (signal) => dashboardEvents(cluster, options.hub, signal),
       {
         heartbeatMs: options.heartbeatMs,
         retryMs: 2000,
         onError: options.log,
         shutdown: options.shutdown,
-        onClose: release,
+        slots: options.streams,
       },
-    );
-  });
+    ));
 
   return routes;
 }

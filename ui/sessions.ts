@@ -165,10 +165,7 @@ export class SessionStore {
     return session;
   }
 
-  /**
-   * Marks `session` as in use (streams call this as they deliver and on
-   * every keep-alive).
-   */
+  /** Marks `session` as in use now. */
   touch(session: BrowserSession): void {
     session.lastSeenMs = this.#options.now();
   }

@@ -32,9 +32,16 @@ export interface SseOptions {
   onHeartbeat?: () => void;
   /**
    * Called once when the stream ends, however it ends (iterator done or
-   * failed, browser gone, shutdown): releases what the stream holds.
+   * failed, browser gone, shutdown, or refused for want of a slot):
+   * releases what the stream holds.
    */
   onClose?: () => void;
+  /**
+   * The app's open streams: the stream takes a slot before anything else
+   * (before `open` runs) and gives it back when it ends; with every slot
+   * taken the answer is {@linkcode busyResponse} instead.
+   */
+  slots?: StreamSlots;
 }
 
 /**
@@ -126,7 +133,8 @@ export function formatSseEvent(event: SseEvent): string {
 /**
  * Builds a `text/event-stream` response from `open(signal)`. `signal` aborts
  * when the browser disconnects (the body is cancelled) or `shutdown` aborts;
- * the iterator must then finish promptly.
+ * the iterator must then finish promptly. With `slots` full, the answer is a
+ * 503 and `open` never runs.
  *
  * @example
  * ```ts
@@ -141,6 +149,11 @@ export function sseResponse(
   open: (signal: AbortSignal) => AsyncIterator<SseEvent>,
   options: SseOptions,
 ): Response {
+  const releaseSlot = options.slots ? options.slots.tryAcquire() : () => {};
+  if (releaseSlot === null) {
+    options.onClose?.();
+    return busyResponse(STREAMS_FULL_MESSAGE);
+  }
   const abort = new AbortController();
   let iterator: AsyncIterator<SseEvent> | undefined;
   let pending: Promise<IteratorResult<SseEvent>> | undefined;
@@ -149,6 +162,7 @@ export function sseResponse(
   const finish = () => {
     if (closed) return;
     closed = true;
+    releaseSlot();
     options.onClose?.();
   };
 

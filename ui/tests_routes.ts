@@ -9,13 +9,7 @@ import { Hono } from "hono";
 import type { Cluster, TestResult, TestSummary } from "./cluster.ts";
 import { EventRing } from "./event_ring.ts";
 import { readJsonObject } from "./request_body.ts";
-import {
-  busyResponse,
-  type SseEvent,
-  sseResponse,
-  STREAMS_FULL_MESSAGE,
-  type StreamSlots,
-} from "./sse.ts";
+import { type SseEvent, sseResponse, type StreamSlots } from "./sse.ts";
 
 /** Most results one run may stream (a bound on the run's buffer). */
 export const RESULTS_MAX = 1000;
@@ -49,8 +43,6 @@ export function testsRoutes(
     if (running) {
       return c.json({ error: "A test run is already in progress" }, 409);
     }
-    const release = options.streams.tryAcquire();
-    if (release === null) return busyResponse(STREAMS_FULL_MESSAGE);
     running = true;
     return sseResponse(
       (signal) =>
@@ -61,11 +53,11 @@ export function testsRoutes(
         heartbeatMs: options.heartbeatMs,
         onError: options.log,
         shutdown: options.shutdown,
+        slots: options.streams,
+        // Also when the browser left before the run started (the
+        // generator's `finally` never ran then), or no slot was free.
         onClose: () => {
-          // Also when the browser left before the run started (the
-          // generator's `finally` never ran then).
           running = false;
-          release();
         },
       },
     );
