@@ -94,6 +94,8 @@ export class Coordination {
   #syncInFlight = false;
   #lastSyncMs = -Infinity;
   #rounds = 0;
+  /** The last coordinator known, kept across a gap with none (for the log). */
+  #lastCoordinator: string | null = null;
 
   /** Creates the wiring; the election starts once rank and list are known. */
   constructor(options: CoordinationOptions) {
@@ -341,8 +343,6 @@ export class Coordination {
       }
     }
   }
-
-  #lastCoordinator: string | null = null;
 
   #coordinatorChanged(coordinator: string | null, previous: string | null) {
     const timestamp = this.#o.physical.now();

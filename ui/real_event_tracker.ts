@@ -55,7 +55,9 @@
  */
 
 import type { ClusterEvent } from "./cluster.ts";
-import type { ServerReport } from "./real_server_report.ts";
+import type { RingEvent, ServerReport } from "./real_server_report.ts";
+
+type BerkeleyRingEvent = Extract<RingEvent, { type: "berkeley" }>;
 
 /** What one poll saw of one server. */
 export interface ServerObservation {
@@ -454,14 +456,13 @@ export class ClusterEventTracker {
 function newRounds(readings: readonly Reading[]): Round[] {
   const rounds: Round[] = [];
   for (const { report, tracked, fromSeq } of readings) {
-    const own = report.events.filter((event) =>
+    const own = report.events.filter((event): event is BerkeleyRingEvent =>
       event.seq > fromSeq && event.type === "berkeley"
     );
     for (const event of own) {
-      if (event.type !== "berkeley") continue;
       let movedMs = 0;
       for (const later of own) {
-        if (later.seq > event.seq && later.type === "berkeley") {
+        if (later.seq > event.seq) {
           movedMs += later.adjustmentsMs[report.name] ?? 0;
         }
       }

@@ -166,7 +166,7 @@ export class SessionStore {
   }
 
   /** Marks `session` as in use now. */
-  touch(session: BrowserSession): void {
+  #touch(session: BrowserSession): void {
     session.lastSeenMs = this.#options.now();
   }
 
@@ -179,10 +179,10 @@ export class SessionStore {
   openStream(session: BrowserSession): (() => void) | null {
     if (session.openStreams >= this.#options.maxStreamsPerSession) return null;
     session.openStreams++;
-    this.touch(session);
+    this.#touch(session);
     return once(() => {
       session.openStreams--;
-      this.touch(session);
+      this.#touch(session);
     });
   }
 
