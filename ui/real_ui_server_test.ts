@@ -5,7 +5,7 @@
  */
 
 import { equal, match, rejects } from "node:assert/strict";
-import { freePorts } from "@agora/shared/client/testing";
+import { freePorts, waitFor } from "@agora/shared/client/testing";
 import { libraryInfo } from "@agora/shared/zmq";
 import { startRealUi } from "./real_ui_server.ts";
 
@@ -66,15 +66,15 @@ Deno.test("a browser disconnecting gives its event stream slot back", async () =
     leaving.abort();
     await reader.read().catch(() => undefined);
     // The server notices the closed connection on its own schedule: poll.
-    const deadlineMs = Date.now() + 5000;
-    let status = 0;
-    while (Date.now() < deadlineMs) {
-      const next = await fetch(url);
-      status = next.status;
-      await next.body?.cancel();
-      if (status === 200) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    const status = await waitFor(
+      async () => {
+        const next = await fetch(url);
+        await next.body?.cancel();
+        return next.status === 200 && next.status;
+      },
+      5000,
+      "the stream's slot to be given back",
+    );
     equal(status, 200);
   } finally {
     await ui.shutdown();
