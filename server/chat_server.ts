@@ -75,8 +75,6 @@ export interface ChatServerConfig {
   requestTimeoutMs: number;
   /** Most client requests per group commit. */
   batchMax: number;
-  /** Group commit gathering window, ms (default 1; 0: none). */
-  gatherMs?: number;
   /** Simulated initial physical clock offset, seconds. */
   clockOffsetSeconds: number;
   /** Simulated drift, ppm. */
@@ -242,7 +240,6 @@ export class ChatServer {
       onCommitFailed: () => this.#replicator.reset(),
       log,
       batchMax: config.batchMax,
-      gatherMs: config.gatherMs,
     });
     this.#link = new ReferenceLink({
       endpoint: config.reference,

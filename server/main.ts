@@ -62,7 +62,6 @@ try {
     heartbeatIntervalMs: config.heartbeatIntervalMs,
     requestTimeoutMs: config.requestTimeoutMs,
     batchMax: config.batchMax,
-    gatherMs: config.gatherMs,
     clockOffsetSeconds: config.clockOffsetMs === undefined
       ? drift.offsetSeconds
       : config.clockOffsetMs / 1000,

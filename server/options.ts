@@ -113,15 +113,6 @@ export const serverOptions = defineOptions({
     default: 512,
     description: "Most client requests handled per group commit",
   },
-  gatherMs: {
-    type: "number",
-    min: 0,
-    max: 100,
-    env: "AGORA_GATHER_MS",
-    default: 1,
-    description:
-      "Group commit: wait up to this long for the clients of the last batch to come back (0: never wait)",
-  },
   zmqSyncWaitUs: {
     type: "number",
     min: 0,

@@ -225,8 +225,7 @@ Deno.test("clients looping on their replies share commits: one per round of them
     const publishes = clients.length * rounds;
     assert.equal(p.store.counts().messages, publishes);
     // A round of the eight is one batch and one commit (here the clients
-    // answer within the same turn of the event loop; over TCP the gathering
-    // window keeps them together, see `Pump.#gather`).
+    // answer within the same turn of the event loop).
     assert.ok(
       commits <= publishes / 3,
       `${commits} commits for ${publishes} publishes from 8 looping clients`,
