@@ -17,7 +17,10 @@
  *    at the batch size the server achieved, one client's read and publish
  *    round trips, and the same with the ZeroMQ binding's synchronous waits
  *    off in the server (`AGORA_ZMQ_SYNC_WAIT_US=0`; the server turns them
- *    on by default).
+ *    on by default);
+ * 5. what the machine carries at all (`lib/ceiling.ts`): the same 32-socket
+ *    closed loop from one pyzmq process against the server, a pyzmq ROUTER
+ *    echo and this binding's ROUTER echo, rounds interleaved.
  *
  * `deno task bench core` writes the section; run alone:
  * `deno run -A scripts/bench/core.ts`.
@@ -27,6 +30,11 @@
 
 import { startLocalCluster } from "@agora/shared/client/testing";
 import { BenchClient, expectReply } from "./lib/bench_client.ts";
+import {
+  type CeilingOptions,
+  type CeilingResult,
+  measureCeiling,
+} from "./lib/ceiling.ts";
 import {
   type CoreMeasurements,
   coreReport,
@@ -74,6 +82,10 @@ export interface CoreBenchOptions {
   bigStoreDurationMs?: number;
   /** Sequential round trips per diagnostic measurement (0: skip diagnostics). */
   roundTrips?: number;
+  /** Measured time of each run of the machine's ceiling, ms (0: skip). */
+  ceilingDurationMs?: number;
+  /** Interleaved rounds of the ceiling measurement. */
+  ceilingRounds?: number;
 }
 
 /** The issue's sizes. */
@@ -89,6 +101,8 @@ export const CORE_DEFAULTS: Readonly<Required<CoreBenchOptions>> = {
   historyRequests: 200,
   bigStoreDurationMs: 4000,
   roundTrips: 300,
+  ceilingDurationMs: 4000,
+  ceilingRounds: 3,
 };
 
 const USER = "bench_user";
@@ -133,6 +147,19 @@ export async function run(options: CoreBenchOptions = {}): Promise<string> {
         } ms, p99 ${ms(result.latency.p99Ms)} ms (load ${loads.at(-1)})`,
       );
     }
+
+    const ceiling = o.ceilingDurationMs > 0
+      ? await ceilingOrError({
+        endpoint,
+        user: USER,
+        channel: CHANNEL,
+        clients: o.clientCounts.at(-1) ?? 32,
+        durationMs: o.ceilingDurationMs,
+        warmupMs: o.warmupMs,
+        messageBytes: o.messageBytes,
+        rounds: o.ceilingRounds,
+      })
+      : undefined;
 
     const deliveryProbe = new BenchClient(endpoint);
     const deliveryBefore = await readCounters(deliveryProbe, pid);
@@ -256,10 +283,28 @@ export async function run(options: CoreBenchOptions = {}): Promise<string> {
       },
       storeCost,
       roundTrips,
+      ...(ceiling ? { ceiling } : {}),
     };
     return coreReport(o, measured);
   } finally {
     await cluster.close();
+  }
+}
+
+/** The ceiling, or why it could not be measured (no python3 with pyzmq). */
+async function ceilingOrError(
+  options: CeilingOptions,
+): Promise<CeilingResult | { error: string }> {
+  try {
+    const result = await measureCeiling(options);
+    for (const line of result.lines) {
+      log(`ceiling: ${line.target} ${line.runs.map(count).join(" / ")} /s`);
+    }
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`ceiling not measured: ${message}`);
+    return { error: message };
   }
 }
 

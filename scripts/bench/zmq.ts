@@ -17,9 +17,16 @@
  */
 
 import { libraryInfo } from "../../shared/zmq/mod.ts";
+import {
+  type Command,
+  denoPeer as deno,
+  outputJson,
+  Peer,
+  PEERS,
+  pythonPeer as python,
+} from "./lib/peer_process.ts";
+import { median } from "./lib/stats.ts";
 
-const PEERS = new URL("./peers/", import.meta.url).pathname;
-const PYTHON = "/usr/bin/python3";
 const NODE = "/usr/bin/node";
 
 /** Sizes of one run. */
@@ -34,84 +41,6 @@ export interface ZmqBenchOptions {
   sizeBytes?: number;
   /** Seconds of idle CPU sampling (default 3). */
   idleSeconds?: number;
-}
-
-interface Command {
-  program: string;
-  args: string[];
-  env?: Record<string, string>;
-}
-
-const deno = (script: string, ...args: string[]): Command => ({
-  program: Deno.execPath(),
-  args: ["run", "-A", `${PEERS}${script}`, ...args],
-});
-const python = (script: string, ...args: string[]): Command => ({
-  program: PYTHON,
-  args: [`${PEERS}${script}`, ...args],
-});
-
-/** A long-running peer: first stdout line read, ended by closing its stdin. */
-class Peer {
-  readonly #child: Deno.ChildProcess;
-  readonly #reader: ReadableStreamDefaultReader<string>;
-  #buffered = "";
-
-  constructor(command: Command) {
-    this.#child = new Deno.Command(command.program, {
-      args: command.args,
-      env: command.env,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    this.#reader = this.#child.stdout.pipeThrough(new TextDecoderStream())
-      .getReader();
-  }
-
-  get pid(): number {
-    return this.#child.pid;
-  }
-
-  async line(timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#buffered.includes("\n")) {
-      if (Date.now() > deadline) throw new Error("peer did not answer in time");
-      const chunk = await this.#reader.read();
-      if (chunk.done) throw new Error("peer exited before answering");
-      this.#buffered += chunk.value;
-    }
-    const at = this.#buffered.indexOf("\n");
-    const line = this.#buffered.slice(0, at).trim();
-    this.#buffered = this.#buffered.slice(at + 1);
-    return line;
-  }
-
-  async stop(): Promise<void> {
-    await this.#child.stdin.close().catch(() => {});
-    const timer = setTimeout(() => this.#child.kill("SIGKILL"), 10_000);
-    try {
-      await this.#reader.cancel().catch(() => {});
-      await this.#child.status;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-}
-
-async function outputJson<T>(command: Command): Promise<T> {
-  const output = await new Deno.Command(command.program, {
-    args: command.args,
-    env: command.env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  const text = new TextDecoder().decode(output.stdout).trim();
-  if (!output.success) {
-    throw new Error(`${command.args.join(" ")} failed: ${text}`);
-  }
-  return JSON.parse(text.split("\n").pop() ?? "") as T;
 }
 
 interface Rate {
@@ -249,12 +178,6 @@ async function installZeromqJs(): Promise<{ dir: string } | { error: string }> {
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function formatRate(value: number): string {

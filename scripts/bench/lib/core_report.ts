@@ -6,6 +6,11 @@
  * @module
  */
 
+import {
+  type CeilingResult,
+  PY_ECHO_TARGET,
+  SERVER_TARGET,
+} from "./ceiling.ts";
 import type { DeliveryResult } from "./delivery_latency.ts";
 import type { FillResult } from "./fill_store.ts";
 import { fitLine } from "./linear_fit.ts";
@@ -13,7 +18,7 @@ import { count, ms, table, verdict } from "./markdown.ts";
 import type { ProcessMemory } from "./procfs.ts";
 import type { ThroughputResult } from "./publish_throughput.ts";
 import type { RoundTrips } from "./round_trip.ts";
-import type { LatencySummary } from "./stats.ts";
+import { type LatencySummary, median } from "./stats.ts";
 import type { StoreCost } from "./store_cost.ts";
 
 /** Targets of the issue "The chat core". */
@@ -98,6 +103,8 @@ export interface CoreMeasurements {
   storeCost: StoreCost;
   /** Lone round trips by server configuration and client. */
   roundTrips: RoundTripRow[];
+  /** What the machine carries (pyzmq load), or why it was not measured. */
+  ceiling?: CeilingResult | { error: string };
 }
 
 /** The server during the paced delivery run. */
@@ -146,6 +153,7 @@ export function coreReport(o: CoreSizes, m: CoreMeasurements): string {
     memorySection(o, m.memory),
     "",
     diagnosticsSection(m),
+    ...(m.ceiling ? ["", ceilingSection(m, m.ceiling)] : []),
   ].join("\n");
 }
 
@@ -446,4 +454,88 @@ function diagnosticsSection(m: CoreMeasurements): string {
     );
   }
   return lines.join("\n");
+}
+
+function ceilingSection(
+  m: CoreMeasurements,
+  ceiling: CeilingResult | { error: string },
+): string {
+  const heading = "### What this machine carries";
+  if ("error" in ceiling) {
+    return [heading, "", `Not measured: ${ceiling.error}`].join("\n");
+  }
+  const rate = (target: string) =>
+    median(ceiling.lines.find((l) => l.target === target)?.runs ?? []);
+  const echo = rate(PY_ECHO_TARGET);
+  const server = rate(SERVER_TARGET);
+  const rows = ceiling.lines.map((line) => [
+    line.target,
+    `**${count(median(line.runs))}**`,
+    `${(median(line.runs) / echo).toFixed(2)}×`,
+    line.runs.map(count).join(" / "),
+    String(line.failed),
+  ]);
+  const own = m.throughput.find((r) => r.clients === ceiling.clients);
+  const lines = [
+    heading,
+    "",
+    `The same closed loop from one pyzmq process (\`peers/py_closed_loop.py\`: ${ceiling.clients} REQ sockets, one request outstanding each) against the server above and against two ROUTERs that echo each request and do nothing else, ${
+      ceiling.lines[0]?.runs.length ?? 0
+    } rounds interleaved. The echoes are what request/reply over libzmq can carry on this machine with its clients on it; nothing that does work per request can exceed them here.`,
+    "",
+    table(
+      [
+        "replies from",
+        ">median /s",
+        ">vs pyzmq echo",
+        "runs",
+        ">failed",
+      ],
+      rows,
+    ),
+    "",
+    targetVsCeiling(server, echo),
+    ...(own
+      ? [
+        "",
+        `With this binding's clients instead (the throughput table, same client count) the server reached ${
+          count(own.publishesPerSecond)
+        }/s, ${
+          own.publishesPerSecond < server
+            ? `${
+              percent((1 - own.publishesPerSecond / server) * 100)
+            } less than with pyzmq clients.`
+            : "no less than with pyzmq clients."
+        }`,
+      ]
+      : []),
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * The target against the echo's ceiling, as time: at `echo` replies/s the
+ * machine spends 1/echo s per request on transport and clients; a server
+ * meeting the target may add at most 1/target − 1/echo to that.
+ */
+function targetVsCeiling(server: number, echo: number): string {
+  const target = CORE_TARGETS.publishesPerSecond;
+  const echoUs = 1e6 / echo;
+  const serverUs = 1e6 / server;
+  const budgetUs = 1e6 / target - echoUs;
+  const start = `The target of ${count(target)} publishes/s is ${
+    (target / echo).toFixed(2)
+  }× the pyzmq echo's median here. Per request the echo takes ${
+    echoUs.toFixed(1)
+  } µs of this machine's time (clients and transport included) and the server ${
+    serverUs.toFixed(1)
+  } µs, so storing, publishing and replying to a message durably adds ${
+    (serverUs - echoUs).toFixed(1)
+  } µs; `;
+  return start +
+    (budgetUs <= 0
+      ? `the target leaves nothing to add: it is above what this machine carries for a server that does no work at all.`
+      : `the target allows ${budgetUs.toFixed(1)} µs on top of the echo (${
+        (budgetUs / (serverUs - echoUs) * 100).toFixed(0)
+      } % of what the server adds now).`);
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { quantile, summarize } from "./stats.ts";
+import { median, quantile, summarize } from "./stats.ts";
 
 Deno.test("quantile picks the nearest-rank sample", () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -27,4 +27,12 @@ Deno.test("summarize of no samples is NaN, not a crash", () => {
   const summary = summarize([]);
   assert.equal(summary.count, 0);
   assert.ok(Number.isNaN(summary.p99Ms) && Number.isNaN(summary.maxMs));
+});
+
+Deno.test("median of odd and even counts, without changing the input", () => {
+  const runs = [3, 1, 2];
+  assert.equal(median(runs), 2);
+  assert.deepEqual(runs, [3, 1, 2]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.ok(Number.isNaN(median([])));
 });
