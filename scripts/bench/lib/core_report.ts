@@ -481,7 +481,7 @@ function ceilingSection(
     "",
     `The same closed loop from one pyzmq process (\`peers/py_closed_loop.py\`: ${ceiling.clients} REQ sockets, one request outstanding each) against the server above and against two ROUTERs that echo each request and do nothing else, ${
       ceiling.lines[0]?.runs.length ?? 0
-    } rounds interleaved. The echoes are what request/reply over libzmq can carry on this machine with its clients on it; nothing that does work per request can exceed them here.`,
+    } rounds interleaved. The echoes are what request/reply over libzmq carries on this machine with these clients on it (pyzmq is a thin layer over libzmq's C API); a server that does work per request cannot exceed them with the same clients.`,
     "",
     table(
       [
