@@ -108,7 +108,7 @@ export async function measureCeiling(
     record(
       pyEcho,
       await echo(
-        new Peer(pythonPeer("py_router_echo.py", "tcp://127.0.0.1:*")),
+        new Peer(pythonPeer("py_rep.py", "tcp://127.0.0.1:*", "router")),
       ),
     );
     record(
