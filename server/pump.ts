@@ -427,7 +427,7 @@ export class Pump {
       }
     }
     for (const entry of entries) {
-      const reply = !stored && entry.wrote && FAILABLE.has(entry.service)
+      const reply = !stored && mayRestOnBatch(entry)
         ? failureReply(entry.service as FailableService, STORE_FAILED)
         : entry.reply;
       this.#send(entry.router, entry.envelope, reply);
@@ -450,6 +450,25 @@ export class Pump {
       this.#o.log.debug("reply_failed", { error: text(error) })
     );
   }
+}
+
+/**
+ * Whether a reply could stand on the failed batch's records: its own write,
+ * or a success read from what the batch had staged (a keyed retry answered
+ * with the id of the batch's post, a second `subscribe` answered from the
+ * first). Such a reply must become the failure reply, or a client would hold
+ * an OK for something never stored, and the id it names would be given to
+ * another post. A failure reply stays as it is; a success that did not need
+ * the batch becomes an error too, which a retry undoes (every failable
+ * service is idempotent).
+ */
+function mayRestOnBatch(entry: Entry): boolean {
+  if (!FAILABLE.has(entry.service)) return false;
+  if (entry.wrote) return true;
+  const reply = entry.reply;
+  if (typeof reply === "function") return false;
+  const status = (reply.data as { status?: unknown }).status;
+  return status === "sucesso" || status === "OK";
 }
 
 function text(error: unknown): string {

@@ -235,3 +235,56 @@ Deno.test("clients looping on their replies share commits: one per round of them
     await p.close();
   }
 });
+
+Deno.test("a failed commit gives no OK to a keyed retry answered from the batch's own post", async () => {
+  let failing = false;
+  const p = await setup({ failAppends: () => failing });
+  try {
+    await p.send([["login", { user: "ana" }], ["channel", {
+      channel: "geral",
+    }]]);
+    // The first try and its retry (same request_id) in one turn: a DEALER
+    // pipelining, or a Lazy Pirate retry on a fresh socket.
+    const post = {
+      user: "ana",
+      channel: "geral",
+      message: "oi",
+      request_id: "k1",
+    };
+    failing = true;
+    const replies = await p.send([["publish", post], ["publish", post]]);
+    failing = false;
+    assert.deepEqual(replies.map((r) => r.status), ["erro", "erro"]);
+    assert.equal(p.store.requestPost("publish", "ana", "k1"), undefined);
+    // The id an OK would have named goes to the next post: nobody holds it.
+    const [next] = await p.send([["publish", post]]);
+    assert.equal(next.status, "OK");
+    assert.equal(p.store.requestPost("publish", "ana", "k1")?.id, next.id);
+  } finally {
+    await p.close();
+  }
+});
+
+Deno.test("a failed commit gives no sucesso to a second subscribe answered from the first", async () => {
+  let failing = false;
+  const p = await setup({ failAppends: () => failing });
+  try {
+    await p.send([["login", { user: "ana" }], ["channel", {
+      channel: "geral",
+    }]]);
+    const subscribe = { user: "ana", channel: "geral" };
+    failing = true;
+    const replies = await p.send([
+      ["subscribe", subscribe],
+      ["subscribe", subscribe],
+    ]);
+    failing = false;
+    assert.deepEqual(replies.map((r) => r.status), ["erro", "erro"]);
+    assert.deepEqual(p.store.subscriptions("ana"), []);
+    const [retry] = await p.send([["subscribe", subscribe]]);
+    assert.equal(retry.status, "sucesso");
+    assert.deepEqual(p.store.subscriptions("ana"), ["geral"]);
+  } finally {
+    await p.close();
+  }
+});
