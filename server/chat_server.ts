@@ -181,7 +181,7 @@ export class ChatServer {
       view,
       auth,
       own: this.#own,
-      reservedClock: () => this.#lamport.reserved,
+      reservedClock: () => this.#lamport.restartFloor,
       stamp: () => this.#stamp(),
     });
     this.#coordination = new Coordination({

@@ -64,6 +64,19 @@ export class DurableLamport {
     return this.#reserved;
   }
 
+  /**
+   * The clock a restart must start from to stay above everything this
+   * process has seen: the reservation, or the value when a received clock
+   * (a peer's record, merged with no tick since) or a failed save took it
+   * past the reservation. Stored with every batch (see `Committer`): a
+   * batch of peers' records whose clocks passed the reservation would
+   * otherwise be on disk with clocks above the restarted clock, and the
+   * next post would be ordered before a message already served.
+   */
+  get restartFloor(): number {
+    return Math.max(this.#reserved, this.#clock.value);
+  }
+
   /** Merges a received clock (see `LamportClock.receive`). */
   receive(remote: unknown): number {
     return this.#clock.receive(remote);
