@@ -261,9 +261,12 @@ export class Store {
     const insertedSeqs = new Map<string, Set<number>>();
     const digest = this.#digest.clone();
     const nextClock = Math.max(this.#clock, clock ?? 0);
-    if (!durable) this.#db.exec("PRAGMA synchronous = NORMAL");
-    this.#db.exec("BEGIN IMMEDIATE");
     try {
+      // Inside the try: if BEGIN fails (SQLITE_BUSY from another connection,
+      // an I/O error), the finally still puts FULL back, or every later
+      // acknowledged commit would skip its fsync.
+      if (!durable) this.#db.exec("PRAGMA synchronous = NORMAL");
+      this.#db.exec("BEGIN IMMEDIATE");
       for (let start = 0; start < batch.length;) {
         // A run of records of one origin, stored with one statement.
         const origin = batch[start].origin;

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { ChatRecord } from "../shared/record.ts";
 import {
   type ChannelMessage,
+  DATABASE_FILE,
   HISTORY_LIMIT_MAX,
   type PrivateMessage,
   StorageError,
@@ -1022,4 +1023,55 @@ Deno.test("Store.open() migrates a version 2 store: the request table is added",
       migrated.close();
     }
   });
+});
+
+Deno.test("a non-durable append whose BEGIN fails leaves later commits synchronous = FULL", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "agora_storage_" });
+  // The store's own connection, caught as it configures itself, to read
+  // its PRAGMA afterwards.
+  const connections: DatabaseSync[] = [];
+  const exec = DatabaseSync.prototype.exec;
+  DatabaseSync.prototype.exec = function (this: DatabaseSync, sql: string) {
+    if (!connections.includes(this)) connections.push(this);
+    return exec.call(this, sql);
+  };
+  let store: Store | undefined;
+  let other: DatabaseSync | undefined;
+  try {
+    store = Store.open(dir);
+    DatabaseSync.prototype.exec = exec;
+    const db = connections[0];
+    const synchronous = () =>
+      (db.prepare("PRAGMA synchronous").get() as { synchronous: number })
+        .synchronous;
+    assert.equal(synchronous(), 2);
+    // Another connection holds the write lock (the sqlite3 shell, say).
+    other = new DatabaseSync(`${dir}/${DATABASE_FILE}`);
+    other.exec("PRAGMA busy_timeout = 0; BEGIN IMMEDIATE");
+    const peerRecord: ChatRecord = {
+      origin: "server_2",
+      seq: 1,
+      clock: 1,
+      timestamp: 1,
+      op: "user",
+      data: { user: "bob" },
+    };
+    const busy = store;
+    assert.throws(() => busy.append([peerRecord], { durable: false }));
+    other.exec("ROLLBACK");
+    other.close();
+    other = undefined;
+    assert.equal(synchronous(), 2, "FULL again after the failed BEGIN");
+    store.append([{
+      ...peerRecord,
+      origin: "server_1",
+      data: { user: "ana" },
+    }]);
+    assert.equal(synchronous(), 2);
+  } finally {
+    DatabaseSync.prototype.exec = exec;
+    other?.close();
+    store?.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
