@@ -42,6 +42,12 @@ export type CommitOutcome =
     replicated: number;
     /** What to publish now, in order. */
     publications: PublicationFrames[];
+    /**
+     * Why nothing is published although the records are stored (building
+     * the publications threw: a bug). The replies still say stored, which
+     * is true; peers fetch the records through catch-up.
+     */
+    publicationError?: unknown;
   }
   | { ok: false; error: unknown };
 
@@ -53,7 +59,10 @@ export interface CommitterOptions {
   view: BatchView;
   /** The MAC of replication publications. */
   auth: PeerAuth;
-  /** The Lamport reservation to save with each batch. */
+  /**
+   * The Lamport clock to save with each batch: at least the reservation and
+   * every clock the process merged (`DurableLamport.restartFloor`).
+   */
   reservedClock: () => number;
   /** A fresh stamp for a publication. */
   stamp: () => Stamp;
@@ -144,13 +153,22 @@ export class Committer {
         ok: true,
         local: local.length,
         replicated: inserted.length - local.length,
-        publications: this.#publications(local),
+        publications: [],
       };
     } catch (error) {
       this.#failures++;
       outcome = { ok: false, error };
     } finally {
       view.clear();
+    }
+    if (outcome.ok) {
+      // Outside the store's try: once the records are on disk, nothing may
+      // turn their replies into failures.
+      try {
+        outcome.publications = this.#publications(local);
+      } catch (error) {
+        outcome.publicationError = error;
+      }
     }
     for (const callback of settled) {
       try {

@@ -17,7 +17,7 @@ function record(origin: string, seq: number): ChatRecord {
   };
 }
 
-function committer() {
+function committer(options: { replicationMac?: () => string } = {}) {
   const appends: { records: number; options: AppendOptions }[] = [];
   const store = {
     append(records: readonly ChatRecord[], options: AppendOptions) {
@@ -26,7 +26,9 @@ function committer() {
     },
   } as unknown as Store;
   const view = { note() {}, clear() {} } as unknown as BatchView;
-  const auth = { replication: () => "mac" } as unknown as PeerAuth;
+  const auth = {
+    replication: options.replicationMac ?? (() => "mac"),
+  } as unknown as PeerAuth;
   return {
     appends,
     committer: new Committer({
@@ -61,4 +63,23 @@ Deno.test("Committer: a batch with this server's records is durable, peers' reco
   ]);
   // The local record is published: its chat topic, then `replication`.
   if (outcome.ok) assert.equal(outcome.publications.length, 2);
+});
+
+Deno.test("Committer: stored records stay a success when building their publications throws", () => {
+  const { appends, committer: c } = committer({
+    replicationMac: () => {
+      throw new Error("no MAC today");
+    },
+  });
+  let settled: boolean | undefined;
+  c.onSettled((ok) => settled = ok);
+  c.stageLocal([record("server_1", 1)]);
+  const outcome = c.commit();
+  assert.equal(appends.length, 1);
+  assert.ok(outcome.ok, "the records are on disk: the outcome says so");
+  assert.equal(settled, true);
+  if (outcome.ok) {
+    assert.deepEqual(outcome.publications, []);
+    assert.match(String(outcome.publicationError), /no MAC today/);
+  }
 });

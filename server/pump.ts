@@ -414,6 +414,11 @@ export class Pump {
       this.#stats.commitMs += performance.now() - startMs;
       if (outcome.ok) {
         if (hadRecords) this.#stats.commits++;
+        if (outcome.publicationError !== undefined) {
+          log.error("publications_failed", {
+            error: text(outcome.publicationError),
+          });
+        }
         for (const frames of outcome.publications) {
           publisher.send(frames).catch((error) =>
             log.warn("publish_failed", { error: text(error) })
