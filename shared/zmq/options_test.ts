@@ -156,3 +156,13 @@ Deno.test("PAIR exposes send, receive and iteration", async () => {
     a.close();
   }
 });
+
+Deno.test("timeouts above 2^31 - 1 ms are refused (a timer would fire after 1 ms)", () => {
+  for (const value of [2 ** 31, Number.MAX_SAFE_INTEGER]) {
+    throwsWith(() => new Dealer({ receiveTimeout: value }), "EINVAL");
+    throwsWith(() => new Dealer({ sendTimeout: value }), "EINVAL");
+  }
+  const longest = new Dealer({ receiveTimeout: 2 ** 31 - 1 });
+  assertEquals(longest.receiveTimeout, 2 ** 31 - 1);
+  longest.close();
+});

@@ -224,6 +224,18 @@ export function startProxy(options: ProxyOptions): Promise<Proxy> {
 function launch(options: ProxyOptions): Proxy {
   const z = library().symbols;
   const statisticsTimeoutMs = options.statisticsTimeoutMs ?? 2000;
+  if (
+    !Number.isInteger(statisticsTimeoutMs) || statisticsTimeoutMs < 1 ||
+    statisticsTimeoutMs > 2 ** 31 - 1
+  ) {
+    // A timer above 2^31 - 1 ms would fire after 1 ms.
+    throw new ZmqError(
+      `Could not start the proxy: statisticsTimeoutMs must be an integer from 1 to ${
+        2 ** 31 - 1
+      }, got ${JSON.stringify(statisticsTimeoutMs)}`,
+      { code: "EINVAL" },
+    );
+  }
   const frontend = openSide(options.frontend, "frontend");
   let backend: { handle: Handle; endpoint: string };
   try {

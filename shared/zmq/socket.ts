@@ -79,10 +79,14 @@ function keyBytes(key: string | Uint8Array, name: string): Uint8Array {
   return bytes;
 }
 
+/** The longest timeout, ms: libzmq's options are C ints, and so are timers. */
+const TIMEOUT_MAX_MS = 2 ** 31 - 1;
+
 function timeoutValue(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < -1) {
+  // Above the maximum a timer would fire after 1 ms, not after the value.
+  if (!Number.isInteger(value) || value < -1 || value > TIMEOUT_MAX_MS) {
     throw new ZmqError(
-      `Could not set ${name}: expected an integer >= -1 (ms), got ${
+      `Could not set ${name}: expected an integer from -1 to ${TIMEOUT_MAX_MS} (ms), got ${
         JSON.stringify(value)
       }`,
       {
@@ -199,9 +203,12 @@ export abstract class Socket {
       });
     }
     const handle = this.core.handle(action, endpoint);
-    if (library().symbols[fn](handle, cString(endpoint)) !== 0) {
-      throw lastError(action, endpoint);
-    }
+    const rc = library().symbols[fn](handle, cString(endpoint));
+    const error = rc !== 0 ? lastError(action, endpoint) : undefined;
+    // Each of these starts with libzmq processing the socket's commands,
+    // which can use up the only wake-up of a message a receive waits for.
+    this.core.commandsProcessed();
+    if (error) throw error;
   }
 
   /**

@@ -251,6 +251,8 @@ export class SocketCore implements Watchable, Closable {
   serve(): void {
     const handle = this.#handle;
     if (handle === null) return;
+    // The last pass was a retry on ZMQ_EVENTS' word alone.
+    let retriedOnEvents = false;
     for (;;) {
       let progressed = false;
       while (this.#receivers.length > 0) {
@@ -284,15 +286,34 @@ export class SocketCore implements Watchable, Closable {
         progressed = true;
       }
       if (!this.hasWaiters()) return;
-      if (progressed) continue;
+      if (progressed) {
+        retriedOnEvents = false;
+        continue;
+      }
       // Every waiting direction just failed with EAGAIN.
       if (this.#senders.length === 0) break;
       const events = readEvents(handle);
       const ready = ((events & POLLIN) !== 0 && this.#receivers.length > 0) ||
         ((events & POLLOUT) !== 0 && this.#senders.length > 0);
-      if (!ready) break;
+      // ZMQ_EVENTS can say POLLOUT while the send still fails: a ROUTER with
+      // `mandatory` when another peer has room, a PUB/XPUB with `noDrop`
+      // always. A retry on its word that moved nothing is not repeated, or
+      // this loop would spin (and starve every other socket of the budget).
+      // The read just processed every pending command, so the fd signals
+      // the next change.
+      if (!ready || retriedOnEvents) break;
+      retriedOnEvents = true;
     }
     reactor.watch(this);
+  }
+
+  /**
+   * libzmq processed this socket's commands outside a send or receive
+   * (`zmq_bind`, `zmq_connect`, …), which can consume the fd's signal for a
+   * message a waiter wants: serve the waiters again before sleeping.
+   */
+  commandsProcessed(): void {
+    if (this.#handle !== null && this.hasWaiters()) reactor.markDirty(this);
   }
 
   #settle<W extends Waiter<unknown>>(queue: W[], waiter: W): W {
