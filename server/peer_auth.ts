@@ -13,6 +13,13 @@
  *   `subscribe`: user, channel; `publish`: user, channel, message, then
  *   request_id when given; `message`: src, dst, message, then request_id
  *   when given);
+ * - a `sync` or `sync_state` reply: `"agora/reply/v1\n"` followed by the
+ *   JSON array `[service, the request's auth, ...fields]`, the fields being
+ *   `sync`: last, then the records' array as for `replicate`; `sync_state`:
+ *   the vector as `[origin, seq]` pairs sorted by origin. The request's MAC
+ *   ties the reply to one signed request, so only a cluster member can
+ *   answer it: anyone can register a name at the reference, and a reply's
+ *   records are stored as they come;
  * - a request: `"agora/request/v1\n"` followed by the JSON array
  *   `[service, timestamp, clock, ...fields]`, the fields per service being
  *   `clock_adjust`: adjust, name, round (`null` when absent); `sync`:
@@ -35,6 +42,7 @@ export const REQUEST_FRESHNESS_SECONDS = 60;
 
 const REPLICATE_DOMAIN = "agora/replicate/v1\n";
 const REQUEST_DOMAIN = "agora/request/v1\n";
+const REPLY_DOMAIN = "agora/reply/v1\n";
 const encoder = new TextEncoder();
 
 /** The record as the JSON array the MAC covers (see the module docs). */
@@ -150,6 +158,39 @@ export class PeerAuth {
     return undefined;
   }
 
+  /**
+   * The MAC of a reply to a signed request (`requestAuth`), covering
+   * {@linkcode authenticatedReplyFields} of its data.
+   */
+  reply(
+    service: string,
+    requestAuth: string,
+    fields: readonly unknown[],
+  ): string {
+    return this.#mac(
+      REPLY_DOMAIN + JSON.stringify([service, requestAuth, ...fields]),
+    );
+  }
+
+  /**
+   * Checks the `auth` of a reply to the signed request `requestAuth`;
+   * returns why it is refused, or `undefined` when it is good.
+   */
+  checkReply(
+    service: string,
+    requestAuth: string,
+    fields: readonly unknown[],
+    auth: string | undefined,
+  ): string | undefined {
+    if (auth === undefined) {
+      return `The "${service}" reply carries no "auth".`;
+    }
+    if (!this.#equal(auth, this.reply(service, requestAuth, fields))) {
+      return `The "${service}" reply's "auth" is not valid.`;
+    }
+    return undefined;
+  }
+
   #mac(text: string): string {
     return createHmac("sha256", this.#key).update(text).digest("hex");
   }
@@ -157,5 +198,31 @@ export class PeerAuth {
   #equal(given: string, expected: string): boolean {
     if (given.length !== expected.length) return false;
     return timingSafeEqual(encoder.encode(given), encoder.encode(expected));
+  }
+}
+
+/**
+ * The fields a reply's MAC covers (see the module docs), or `undefined` for
+ * a service whose replies are not authenticated.
+ */
+export function authenticatedReplyFields(
+  service: string,
+  data: Record<string, unknown>,
+): unknown[] | undefined {
+  switch (service) {
+    case "sync":
+      return [
+        data.last,
+        (data.records as readonly ChatRecord[]).map(recordTuple),
+      ];
+    case "sync_state":
+      return [
+        Object.entries(data.vector as Record<string, number>).sort((
+          [a],
+          [b],
+        ) => a < b ? -1 : a > b ? 1 : 0),
+      ];
+    default:
+      return undefined;
   }
 }

@@ -6,8 +6,8 @@
  * | `clock` | no | `time`: physical clock reading when the reply is sent, s |
  * | `election` | no | `election: "OK"` (then our own election, if we outrank the sender) |
  * | `clock_adjust` | yes | `status: "OK"`, `offset` (s); extensions in the request: `name`, `round` |
- * | `sync` | yes | `records` of `origin` after `after` (≤ `limit`), `last` = highest contiguous seq held |
- * | `sync_state` | yes | `vector` |
+ * | `sync` | yes | `records` of `origin` after `after` (≤ `limit`), `last` = highest contiguous seq held, `auth` |
+ * | `sync_state` | yes | `vector`, `auth` |
  * | `status` | no | see {@linkcode StatusSource} |
  *
  * `clock` and `election` work without `auth` for course clients; `status`
@@ -24,7 +24,7 @@ import {
   type ServerStatus,
 } from "@agora/shared/protocol";
 import type { Coordination } from "./coordination.ts";
-import type { PeerAuth } from "./peer_auth.ts";
+import { authenticatedReplyFields, type PeerAuth } from "./peer_auth.ts";
 import type { LazyReply, PeerHandler } from "./pump.ts";
 import type { Store } from "./storage.ts";
 
@@ -103,13 +103,11 @@ export class PeerServices implements PeerHandler {
           this.#o.nowSeconds(),
         );
         if (refused) return errorReply(refused, "sync");
-        return {
-          service: "sync",
-          data: {
-            records: store.recordsAfter(origin, after, limit),
-            last: store.vector()[origin] ?? 0,
-          },
+        const data = {
+          records: store.recordsAfter(origin, after, limit),
+          last: store.vector()[origin] ?? 0,
         };
+        return { service: "sync", data: signed(auth, "sync", data, request) };
       }
       case "sync_state": {
         const refused = auth.checkRequest(
@@ -120,7 +118,10 @@ export class PeerServices implements PeerHandler {
           this.#o.nowSeconds(),
         );
         if (refused) return errorReply(refused, "sync_state");
-        return { service: "sync_state", data: { vector: store.vector() } };
+        return {
+          service: "sync_state",
+          data: signed(auth, "sync_state", { vector: store.vector() }, request),
+        };
       }
       case "status":
         return { service: "status", data: this.#o.status() };
@@ -130,4 +131,18 @@ export class PeerServices implements PeerHandler {
       }
     }
   }
+}
+
+/** `data` with the `auth` that binds it to the signed `request`. */
+function signed<T extends Record<string, unknown>>(
+  auth: PeerAuth,
+  service: "sync" | "sync_state",
+  data: T,
+  request: { data: { auth?: string } },
+): T & { auth: string } {
+  const fields = authenticatedReplyFields(service, data) ?? [];
+  return {
+    ...data,
+    auth: auth.reply(service, request.data.auth ?? "", fields),
+  };
 }

@@ -263,6 +263,22 @@ export class Replicator {
       { origin, after, limit },
       { sign: [origin, after, limit], timeoutMs: this.#o.fetchTimeoutMs },
     ).then((reply) => {
+      const stray = reply.records.find((record) =>
+        record.origin !== origin || record.seq <= after ||
+        record.seq > after + limit
+      );
+      if (stray !== undefined) {
+        // Authenticated, so a member's bug: nothing of the page is kept.
+        this.#o.log.warn("sync_page_refused", {
+          to,
+          origin,
+          after,
+          limit,
+          stray: `${stray.origin}:${stray.seq}`,
+        });
+        failed();
+        return;
+      }
       this.#o.enqueue(() => {
         const staged = this.#stage(reply.records);
         // The page is staged (the replica holds it), so the next page is

@@ -16,7 +16,7 @@ import {
   type RequestService,
   type Stamp,
 } from "@agora/shared/protocol";
-import type { PeerAuth } from "./peer_auth.ts";
+import { authenticatedReplyFields, type PeerAuth } from "./peer_auth.ts";
 import type { CurveKeys } from "./curve_config.ts";
 import { RpcClient } from "./rpc_client.ts";
 
@@ -86,9 +86,10 @@ export class Requester {
       timestamp: stamp.timestamp,
       clock: stamp.clock,
     };
-    if (options.sign !== undefined) {
-      body.auth = this.#options.auth.request(service, stamp, options.sign);
-    }
+    const requestAuth = options.sign === undefined
+      ? undefined
+      : this.#options.auth.request(service, stamp, options.sign);
+    if (requestAuth !== undefined) body.auth = requestAuth;
     const frame = encodeEnvelope({ service, data: body });
     const reply = await this.#client(endpoint).call(frame, options.timeoutMs);
     const parsed = parseReply(reply, service);
@@ -102,6 +103,25 @@ export class Requester {
       throw new RequestError(
         `"${service}" refused by "${endpoint}": ${parsed.value.data.description}`,
       );
+    }
+    const replyData = parsed.value.data as Record<string, unknown>;
+    const covered = authenticatedReplyFields(service, replyData);
+    if (covered !== undefined) {
+      // A reply whose content is stored (records) or acted on (a vector)
+      // must come from a cluster member, whatever address answered.
+      const refused = requestAuth === undefined
+        ? `A "${service}" request must be signed to check its reply.`
+        : this.#options.auth.checkReply(
+          service,
+          requestAuth,
+          covered,
+          replyData.auth as string | undefined,
+        );
+      if (refused !== undefined) {
+        throw new RequestError(
+          `Refused the reply from "${endpoint}": ${refused}`,
+        );
+      }
     }
     return parsed.value.data as ReceivedReply<S>["data"];
   }

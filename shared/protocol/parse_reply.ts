@@ -123,7 +123,8 @@ function _readReply(
       if (status === "erro") return { status, description: _reason(r) };
       return { status, offset: r.number("offset") };
     }
-    case "sync":
+    case "sync": {
+      const auth = r.optionalToken("auth");
       return {
         records: r.list(
           "records",
@@ -131,9 +132,16 @@ function _readReply(
             _element<ChatRecord>(r, "records", index, parseChatRecord(item)),
         ),
         last: r.integer("last", 0),
+        ...(auth === undefined ? {} : { auth }),
       };
-    case "sync_state":
-      return { vector: r.countMap("vector") };
+    }
+    case "sync_state": {
+      const auth = r.optionalToken("auth");
+      return {
+        vector: r.countMap("vector"),
+        ...(auth === undefined ? {} : { auth }),
+      };
+    }
     case "status": {
       const rank = r.get("rank") === undefined ? null : r.integer("rank", 0);
       const coordinator = r.get("coordinator") === undefined

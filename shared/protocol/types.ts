@@ -289,10 +289,13 @@ export interface ReplyDataMap {
   clock_adjust:
     | { status: "OK"; offset: number }
     | { status: "erro"; description: string };
-  /** Reply to `sync`: records in sequence order, and the origin's max held. */
-  sync: { records: ChatRecord[]; last: number };
-  /** Reply to `sync_state`. */
-  sync_state: { vector: Record<string, number> };
+  /**
+   * Reply to `sync`: records in sequence order, and the origin's max held;
+   * `auth` binds them to the signed request (see `server/peer_auth.ts`).
+   */
+  sync: { records: ChatRecord[]; last: number; auth?: string };
+  /** Reply to `sync_state`, with `auth` as for `sync`. */
+  sync_state: { vector: Record<string, number>; auth?: string };
   /** Reply to `status`. */
   status: ServerStatus;
   /** Reply to `rank`. */

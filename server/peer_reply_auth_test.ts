@@ -1,0 +1,193 @@
+import assert from "node:assert/strict";
+import {
+  decodeValue,
+  encodeEnvelope,
+  floatSeconds,
+} from "@agora/shared/protocol";
+import { Router } from "@agora/shared/zmq";
+import { authenticatedReplyFields, PeerAuth } from "./peer_auth.ts";
+import { Requester, RequestError } from "./requester.ts";
+import { startCluster } from "./testing/cluster.ts";
+import { TestClient, waitFor } from "./testing/client.ts";
+
+interface Received {
+  service: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * A ROUTER on a free port answering every request with `answer(request)`
+ * (its `data`; the stamp is added), like a rogue "server" would.
+ */
+async function fakePeer(
+  answer: (request: Received) => Record<string, unknown>,
+) {
+  const router = new Router({ linger: 0 });
+  await router.bind("tcp://127.0.0.1:*");
+  const requests: Received[] = [];
+  const serving = (async () => {
+    for await (const frames of router) {
+      const decoded = decodeValue(frames[frames.length - 1]);
+      if (!decoded.ok) continue;
+      const request = decoded.value as Received;
+      requests.push(request);
+      const data = {
+        ...answer(request),
+        timestamp: floatSeconds(Date.now() / 1000),
+        clock: 1,
+      };
+      await router.send([
+        ...frames.slice(0, -1),
+        encodeEnvelope({ service: request.service, data }),
+      ]);
+    }
+  })();
+  return {
+    address: router.lastEndpoint,
+    requests,
+    async close() {
+      router.close();
+      await serving.catch(() => {});
+    },
+  };
+}
+
+function forged(seq: number) {
+  return {
+    origin: "server_1",
+    seq,
+    clock: 1,
+    timestamp: 1.5,
+    op: "user",
+    data: { user: `forged_${seq}` },
+  };
+}
+
+function requester(secret: string): Requester {
+  let clock = 0;
+  return new Requester({
+    timeoutMs: 2000,
+    stamp: () => ({
+      timestamp: floatSeconds(Date.now() / 1000),
+      clock: ++clock,
+    }),
+    receiveClock: () => {},
+    auth: new PeerAuth(secret),
+  });
+}
+
+Deno.test("a sync reply is believed only with the MAC that binds it to the signed request", async () => {
+  const member = new PeerAuth("secret");
+  const outsider = new PeerAuth("guess");
+  let signer: PeerAuth | undefined;
+  const peer = await fakePeer((request) => {
+    const data = { records: [forged(1)], last: 1 };
+    if (signer === undefined) return data;
+    const fields = authenticatedReplyFields("sync", data)!;
+    return {
+      ...data,
+      auth: signer.reply("sync", String(request.data.auth), fields),
+    };
+  });
+  const client = requester("secret");
+  const call = () =>
+    client.call(peer.address, "sync", {
+      origin: "server_1",
+      after: 0,
+      limit: 10,
+    }, { sign: ["server_1", 0, 10] });
+  try {
+    await assert.rejects(call(), (error) => {
+      assert.ok(error instanceof RequestError);
+      assert.match(error.message, /carries no "auth"/);
+      return true;
+    });
+    signer = outsider;
+    await assert.rejects(call(), /"auth" is not valid/);
+    signer = member;
+    const reply = await call();
+    assert.deepEqual(reply.records.map((r) => r.seq), [1]);
+  } finally {
+    client.close();
+    await peer.close();
+  }
+});
+
+Deno.test("a sync_state MAC covers the whole vector, in any key order", () => {
+  const auth = new PeerAuth("secret");
+  const fields = (vector: Record<string, number>) =>
+    authenticatedReplyFields("sync_state", { vector })!;
+  const mac = auth.reply("sync_state", "req", fields({ a: 1, b: 2 }));
+  assert.equal(
+    auth.checkReply("sync_state", "req", fields({ b: 2, a: 1 }), mac),
+    undefined,
+  );
+  assert.match(
+    auth.checkReply("sync_state", "req", fields({ a: 1, b: 3 }), mac)!,
+    /not valid/,
+  );
+  assert.match(
+    auth.checkReply(
+      "sync_state",
+      "other request",
+      fields({ a: 1, b: 2 }),
+      mac,
+    )!,
+    /not valid/,
+    "a reply cannot be replayed for another request",
+  );
+  assert.equal(authenticatedReplyFields("status", {}), undefined);
+});
+
+Deno.test("a rogue name registered at the reference gets none of its records stored", async () => {
+  const cluster = await startCluster({ servers: 2 });
+  // Claims three records of server_1 and serves them to whoever asks.
+  const rogue = await fakePeer((request) => {
+    if (request.service === "sync_state") return { vector: { server_1: 3 } };
+    if (request.service === "sync") {
+      const after = Number(request.data.after);
+      const records = [];
+      for (let seq = after + 1; seq <= 3; seq++) records.push(forged(seq));
+      return { records, last: 3 };
+    }
+    return { status: "erro", description: "no" };
+  });
+  const reference = new TestClient(cluster.reference);
+  const beat = setInterval(() => {
+    reference.call("heartbeat", { user: "mallory", address: rogue.address })
+      .catch(() => {});
+  }, 300);
+  try {
+    await reference.call("rank", { user: "mallory", address: rogue.address });
+    // Both servers poll every listed peer's vector every 2 s: wait until
+    // each has asked the rogue twice.
+    await waitFor(
+      "four sync_state requests at the rogue",
+      () =>
+        rogue.requests.filter((r) => r.service === "sync_state").length >= 4,
+      15_000,
+    );
+    for (const server of ["server_1", "server_2"]) {
+      const users = (await cluster.call(server, "users")).data
+        .users as string[];
+      assert.ok(
+        !users.some((user) => user.startsWith("forged_")),
+        `${server} stored forged users: ${users.join(", ")}`,
+      );
+      const { vector } = await cluster.status(server) as {
+        vector: Record<string, number>;
+      };
+      assert.equal(vector.server_1 ?? 0, 0, `${server}'s vector of server_1`);
+    }
+    assert.equal(
+      rogue.requests.filter((r) => r.service === "sync").length,
+      0,
+      "a vector without a valid MAC started no fetch",
+    );
+  } finally {
+    clearInterval(beat);
+    reference.close();
+    await rogue.close();
+    await cluster.stop();
+  }
+});
