@@ -37,6 +37,11 @@ export interface BotOptions {
   random?: () => number;
   /** Most channels followed live at once (default 5; the oldest is dropped). */
   maxFollowed?: number;
+  /**
+   * Waits `ms` (the pace and the backoff); must end early when `signal`
+   * aborts. Default: a timer. Tests inject one to see the waits.
+   */
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
 }
 
 /** What a bot did. */
@@ -63,6 +68,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 10;
   const maxFollowed = options.maxFollowed ?? 5;
+  const sleep = options.sleep ?? _sleep;
   const stats: BotStats = {
     sent: 0,
     received: 0,
@@ -75,15 +81,17 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
   const done = () =>
     stopped() || (options.count !== undefined && stats.sent >= options.count);
 
-  /** Runs `action`; on failure logs, waits (growing) and returns undefined. */
+  /**
+   * Runs `action`; on failure logs, waits (growing) and returns undefined.
+   * A success does not reset the wait: only a published message does, or a
+   * step that always fails after others succeed would retry at full speed.
+   */
   async function attempt<T>(
     what: string,
     action: () => Promise<T>,
   ): Promise<T | undefined> {
     try {
-      const result = await action();
-      backoffMs = BACKOFF_MIN_MS;
-      return result;
+      return await action();
     } catch (error) {
       if (error instanceof AgoraError && error.code === "closed") throw error;
       stats.failures++;
@@ -93,7 +101,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
         error: error instanceof Error ? error.message : String(error),
         retryInMs: backoffMs,
       });
-      await _sleep(backoffMs, options.signal);
+      await sleep(backoffMs, options.signal);
       backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
       return undefined;
     }
@@ -190,6 +198,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
           break;
         }
         stats.sent++;
+        backoffMs = BACKOFF_MIN_MS;
         log.info("published", {
           channel,
           index,
@@ -197,7 +206,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
           server: sent.endpoint,
           sent: stats.sent,
         });
-        if (!done()) await _sleep(options.paceMs, options.signal);
+        if (!done()) await sleep(options.paceMs, options.signal);
       }
     }
   } catch (error) {

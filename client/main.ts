@@ -142,6 +142,19 @@ async function runScript(): Promise<number> {
     if (next.done) break;
     if (isScriptCommand(next.value)) user = next.value.trim();
   }
+  // Names can never be deleted: a script that forgot its user line must not
+  // log in as "/join general".
+  if (config.user === undefined && user?.startsWith("/")) {
+    print(
+      formatError(
+        `No user: the first line "${
+          sanitize(user)
+        }" is a command. Put the user name on the first line or pass --user NAME.`,
+        style,
+      ),
+    );
+    return 1;
+  }
   if (user === undefined) {
     print(
       formatError(

@@ -179,3 +179,42 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "a script whose first line is a command is refused instead of logging in as it",
+  ignore: !serverAvailable,
+  async fn() {
+    const cluster = await startLocalCluster({ servers: 1 });
+    const helper = new AgoraClient({ reference: cluster.reference });
+    try {
+      await helper.login("bob");
+      await helper.createChannel("general", "bob");
+      const child = clientCommand([], cluster.clientEnv, "piped");
+      const writer = child.stdin.getWriter();
+      await writer.write(
+        new TextEncoder().encode("# no user line\n/join general\nhello\n"),
+      );
+      await writer.close();
+      const { code, stdout, stderr } = await child.output();
+      const out = new TextDecoder().decode(stdout);
+      const why = `stdout:\n${out}\nstderr:\n${
+        new TextDecoder().decode(stderr)
+      }`;
+      assertEquals(code, 1, why);
+      assertEquals(
+        out.includes(
+          '! No user: the first line "/join general" is a command. ' +
+            "Put the user name on the first line or pass --user NAME.",
+        ),
+        true,
+        why,
+      );
+      assertEquals(out.includes("Logged in"), false, why);
+      assertEquals(await helper.users(), ["bob"], why);
+    } finally {
+      await helper.close();
+      await cluster.close();
+    }
+  },
+});

@@ -53,11 +53,33 @@ export interface ChatSessionOptions {
 /** What the caller does after a line. */
 export type Outcome = "continue" | "quit";
 
-const SHOWN_IDS_LIMIT = 5000;
+/** Private message ids remembered to drop a second copy (oldest forgotten). */
+const SHOWN_PRIVATE_IDS_LIMIT = 5000;
+/**
+ * Channel message ids remembered per channel. Past it the oldest half (in
+ * message order) is forgotten and the channel's floor raised over them, so
+ * {@linkcode ChatSession.refill} cannot show them again.
+ */
+const SHOWN_CHANNEL_IDS_LIMIT = 1000;
 /** Longest wait for a post's live copy when posts are confirmed, ms. */
 const ECHO_WAIT_MS = 1000;
 /** Messages per channel {@linkcode ChatSession.refill} looks at. */
 export const REFILL_PAGE = 50;
+
+/**
+ * What a joined channel has shown. `refill` shows only messages above
+ * `floor` whose id is not in `ids`; ids at or below the floor are forgotten,
+ * which keeps memory bounded without ever showing a message twice.
+ */
+interface ChannelSeen {
+  /**
+   * Oldest message `refill` may still show is above it; `null`: none yet
+   * (empty channel); `undefined`: the join has not settled it yet.
+   */
+  floor: OrderKey | null | undefined;
+  /** Shown messages above the floor, by id. */
+  ids: Map<string, OrderKey>;
+}
 
 /** A message's place in the order (its id holds the origin's seq). */
 function orderOf(message: ChannelMessage): OrderKey {
@@ -97,9 +119,9 @@ export class ChatSession {
   readonly #joinHistory: number;
   readonly #nowMs: () => number;
   readonly #joined = new Map<string, Subscription>();
-  /** Per joined channel, the oldest message its join showed (see refill). */
-  readonly #floors = new Map<string, OrderKey | null>();
-  readonly #shown = new Set<string>();
+  /** Per joined channel, what it has shown (see refill). */
+  readonly #seen = new Map<string, ChannelSeen>();
+  readonly #shownPrivate = new Set<string>();
   /** Posts waiting for their live copy (see `#post`), by id. */
   readonly #echoWaiters = new Map<string, () => void>();
   #inbox: Subscription | undefined;
@@ -170,7 +192,8 @@ export class ChatSession {
    * Shows the messages of joined channels that were stored but never
    * arrived live (published while the proxy was down, or dropped): the
    * latest {@linkcode REFILL_PAGE} of each channel, newer than what its
-   * join showed, minus those already on screen. Returns how many it showed;
+   * join showed, minus those already on screen (never one twice, however
+   * many messages were shown meanwhile). Returns how many it showed;
    * a failed request shows nothing (the next call tries again). The
    * interactive client calls it every few seconds.
    */
@@ -183,10 +206,18 @@ export class ChatSession {
       } catch {
         continue;
       }
-      const floor = this.#floors.get(channel);
+      const seen = this.#seen.get(channel);
+      // Not settled: the join is still fetching its history.
+      if (seen === undefined || seen.floor === undefined) continue;
       for (const message of recent) {
+        const floor = seen.floor;
         if (floor && compareOrder(orderOf(message), floor) <= 0) continue;
-        if (this.#showChannel(message)) shown++;
+        if (this.#showChannel(channel, message)) shown++;
+      }
+      // A full page holds the latest messages: one below its oldest can
+      // never come back into a later page, so its id is not needed.
+      if (recent.length >= REFILL_PAGE) {
+        _raiseFloor(seen, orderOf(recent.reduce(_older)));
       }
     }
     return shown;
@@ -286,23 +317,32 @@ export class ChatSession {
     // Live first, then history: nothing published in between is missed,
     // and what shows up twice is dropped by id.
     if (!this.#joined.has(channel)) {
+      this.#seen.set(channel, { floor: undefined, ids: new Map() });
       this.#joined.set(
         channel,
-        this.#client.onChannel(channel, (m) => this.#showChannel(m)),
+        this.#client.onChannel(channel, (m) => this.#showChannel(channel, m)),
       );
     }
     this.#channel = channel;
     this.#print(formatOk(`Joined #${channel}.`, this.#style));
-    const recent = await this.#client.history(channel, {
-      limit: this.#joinHistory,
-    });
-    if (!this.#floors.has(channel)) {
-      this.#floors.set(channel, recent.length > 0 ? orderOf(recent[0]) : null);
+    const seen = this.#seen.get(channel);
+    let recent: ChannelMessage[];
+    try {
+      recent = await this.#client.history(channel, {
+        limit: this.#joinHistory,
+      });
+    } catch (error) {
+      // The join showed nothing: let refill catch up with a page instead.
+      if (seen && seen.floor === undefined) seen.floor = null;
+      throw error;
+    }
+    if (seen && seen.floor === undefined) {
+      seen.floor = recent.length > 0 ? orderOf(recent.reduce(_older)) : null;
     }
     if (recent.length === 0) {
       this.#print(formatInfo(`No messages in #${channel} yet.`, this.#style));
     }
-    for (const message of recent) this.#showChannel(message);
+    for (const message of recent) this.#showChannel(channel, message);
   }
 
   #leave(channel: string | undefined): void {
@@ -316,7 +356,7 @@ export class ChatSession {
     }
     this.#joined.get(channel)!.close();
     this.#joined.delete(channel);
-    this.#floors.delete(channel);
+    this.#seen.delete(channel);
     if (this.#channel === channel) this.#channel = this.joined.at(-1);
     this.#print(formatOk(
       `Left #${channel}.` +
@@ -336,7 +376,10 @@ export class ChatSession {
       // Scripts read like a transcript: the post's own live copy first,
       // then the confirmation, before the next command runs (bounded: a
       // copy that never comes, e.g. with the proxy down, only delays).
-      if (sent.id && this.#joined.has(channel) && !this.#shown.has(sent.id)) {
+      if (
+        sent.id && this.#joined.has(channel) &&
+        !this.#seen.get(channel)?.ids.has(sent.id)
+      ) {
         const id = sent.id;
         let timer: ReturnType<typeof setTimeout> | undefined;
         await new Promise<void>((resolve) => {
@@ -399,8 +442,14 @@ export class ChatSession {
     }
   }
 
-  #showChannel(message: ChannelMessage): boolean {
-    if (!this.#firstSight(message.id)) return false;
+  /** Prints a message of joined `channel` unless already shown. */
+  #showChannel(channel: string, message: ChannelMessage): boolean {
+    const seen = this.#seen.get(channel);
+    if (seen !== undefined) {
+      if (seen.ids.has(message.id)) return false;
+      seen.ids.set(message.id, orderOf(message));
+      if (seen.ids.size > SHOWN_CHANNEL_IDS_LIMIT) _forgetOldestHalf(seen);
+    }
     this.#print(formatChannelMessage(message, this.#formatOptions()));
     this.#echoWaiters.get(message.id)?.();
     return true;
@@ -414,10 +463,10 @@ export class ChatSession {
   }
 
   #firstSight(id: string): boolean {
-    if (this.#shown.has(id)) return false;
-    this.#shown.add(id);
-    if (this.#shown.size > SHOWN_IDS_LIMIT) {
-      this.#shown.delete(this.#shown.values().next().value!);
+    if (this.#shownPrivate.has(id)) return false;
+    this.#shownPrivate.add(id);
+    if (this.#shownPrivate.size > SHOWN_PRIVATE_IDS_LIMIT) {
+      this.#shownPrivate.delete(this.#shownPrivate.values().next().value!);
     }
     return true;
   }
@@ -439,6 +488,36 @@ export class ChatSession {
         `Unexpected error: ${error instanceof Error ? error.message : error}`,
       );
     }
+  }
+}
+
+/** The older of two messages (for `reduce`). */
+function _older(a: ChannelMessage, b: ChannelMessage): ChannelMessage {
+  return compareOrder(orderOf(b), orderOf(a)) < 0 ? b : a;
+}
+
+/** Raises the floor to `key` (never lowers it) and forgets ids at or below. */
+function _raiseFloor(seen: ChannelSeen, key: OrderKey): void {
+  if (seen.floor && compareOrder(key, seen.floor) <= 0) return;
+  seen.floor = key;
+  for (const [id, order] of seen.ids) {
+    if (compareOrder(order, key) <= 0) seen.ids.delete(id);
+  }
+}
+
+/**
+ * Forgets the older half of the shown ids by raising the floor over them:
+ * refill then skips them by order instead of by id. Only a channel flooded
+ * live between two refills (or in script mode, which never refills) gets
+ * here.
+ */
+function _forgetOldestHalf(seen: ChannelSeen): void {
+  const orders = [...seen.ids.values()].sort(compareOrder);
+  const key = orders[orders.length - 1 - SHOWN_CHANNEL_IDS_LIMIT / 2];
+  _raiseFloor(seen, key);
+  // Live copies may sit at or below an older floor: forget them as well.
+  for (const [id, order] of seen.ids) {
+    if (compareOrder(order, key) <= 0) seen.ids.delete(id);
   }
 }
 
