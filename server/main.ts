@@ -29,7 +29,7 @@ const log = createLogger({ service: config.name, dir: config.logDir });
 // The server's event loop serves mostly ZeroMQ requests: waiting for the
 // next one on the main thread saves a thread-pool hop per request (a lone
 // request's p50 halved in docs/benchmarks.md); a wait that misses delays
-// the server's timers (heartbeats, elections, the group-commit window) by a
+// the server's timers (heartbeats, elections, Berkeley rounds) by a
 // few ms at most.
 setSyncWaitUs(config.zmqSyncWaitUs);
 const drift = simulatedDrift(Math.random, {
