@@ -481,7 +481,17 @@ export class ChatSession {
   }
 
   #error(error: unknown): void {
-    if (error instanceof AgoraError) {
+    if (error instanceof AgoraError && error.code === "unknown_outcome") {
+      // Not a refusal: the post may well be stored, and sending it again
+      // would show it twice. Still counted, as it was not confirmed.
+      this.#failures++;
+      this.#print(formatInfo(
+        error.service === "message"
+          ? "Your message may have been sent (no server could confirm it): check before sending it again."
+          : "Your post may have been sent (no server could confirm it): check /history before sending it again.",
+        this.#style,
+      ));
+    } else if (error instanceof AgoraError) {
       this.#fail(error.message);
     } else {
       this.#fail(

@@ -41,6 +41,11 @@ export function clusterErrorOf(error: unknown): unknown {
         `${tried}; the cluster may be down or restarting. Try again in a moment.`,
       );
     }
+    case "unknown_outcome":
+      return new ClusterError(
+        "unavailable",
+        "Your message may have been sent, but no chat server could confirm it. Check the history before sending it again.",
+      );
     case "invalid_reply":
       return new ClusterError(
         "unavailable",

@@ -40,6 +40,18 @@ Deno.test("no answer becomes unavailable and says how many servers were tried", 
   );
 });
 
+Deno.test("a post of unknown outcome says it may have been sent, not refused", () => {
+  const error = mapped(
+    new AgoraError("The post may have been stored: internal detail", {
+      code: "unknown_outcome",
+      service: "publish",
+    }),
+  );
+  equal(error.code, "unavailable");
+  match(error.message, /may have been sent/);
+  match(error.message, /history/);
+});
+
 Deno.test("every other client failure is unavailable with a readable sentence", () => {
   for (
     const code of [

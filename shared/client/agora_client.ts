@@ -59,6 +59,14 @@ export interface AgoraClientOptions {
   log?: Logger;
   /** Most REQ sockets open at once (default 64). */
   maxOpenSockets?: number;
+  /**
+   * How long `publish` / `message` keep retrying, with the same
+   * `request_id`, when a server refuses the post after an earlier attempt
+   * got no reply (default 3000 ms): the silent server may have stored it,
+   * and the one that refused may only be behind in replication (which
+   * anti-entropy repairs every couple of seconds).
+   */
+  settleMs?: number;
 }
 
 /** Per-request options. */
@@ -95,9 +103,16 @@ export interface Sent {
  * `timeoutMs` the REQ socket is closed and the next server is tried, up to
  * `maxAttempts`, then the call rejects with {@linkcode AgoraError}
  * `"unavailable"` listing each attempt. A server's refusal rejects with
- * `"rejected"` and the server's description. Note that a retried
- * `publish` may be stored twice if the first server stored it but its
- * reply was lost (at-least-once, as with any Lazy Pirate client).
+ * `"rejected"` and the server's description. A retried `publish` /
+ * `message` keeps its `request_id`, so a server that already stored it
+ * answers with the stored post instead of storing it again. When an
+ * attempt got no reply (that server may have stored the post) and another
+ * server refuses it (it may not have caught up yet), the refusal is not
+ * final: the post is retried for `settleMs`, and if no server confirms it
+ * or every silent server refuses it, the call rejects with
+ * `"unknown_outcome"` (it may be stored: check the history), never
+ * `"rejected"`. Likewise `createChannel` counts "already exists" as
+ * success after an attempt that got no reply.
  *
  * @example
  * ```ts
@@ -128,6 +143,9 @@ export class AgoraClient {
   readonly #maxAttempts: number;
   readonly #refreshIntervalMs: number;
   readonly #log: Logger | undefined;
+  readonly #settleMs: number;
+  /** Aborted by {@linkcode close}, to cut short a pause between retries. */
+  readonly #closing = new AbortController();
   #lastRefreshMs = -Infinity;
   #refreshing: Promise<void> | undefined;
   #feed: PublicationFeed | undefined;
@@ -147,6 +165,7 @@ export class AgoraClient {
     this.#maxAttempts = Math.max(1, Math.floor(options.maxAttempts ?? 3));
     this.#refreshIntervalMs = options.refreshIntervalMs ?? 5000;
     this.#log = options.log;
+    this.#settleMs = Math.max(0, options.settleMs ?? 3000);
     const reference = options.reference?.trim();
     this.#reference = reference
       ? new ReferenceClient({
@@ -219,17 +238,25 @@ export class AgoraClient {
       : [];
   }
 
-  /** Creates `channel` (`user`, optional, is recorded as its creator). */
+  /**
+   * Creates `channel` (`user`, optional, is recorded as its creator). After
+   * an attempt that got no reply, "already exists" from the next server
+   * counts as success: that attempt most likely created it, and the
+   * channel reached the next server by replication.
+   */
   async createChannel(
     channel: string,
     user?: string,
     options?: CallOptions,
   ): Promise<void> {
-    await this.#expect(
+    const { answer, inDoubt } = await this.#call(
       "channel",
       user === undefined ? { channel } : { channel, user },
       options,
     );
+    const reason = refusal(answer);
+    if (reason === undefined || (inDoubt && _alreadyExists(reason))) return;
+    throw _rejected("channel", reason, answer.endpoint);
   }
 
   /**
@@ -237,7 +264,9 @@ export class AgoraClient {
    * request carries a fresh `request_id` (extension), the same on every
    * retry, so a server that already stored the post (the reply was lost,
    * or it reached the next server by replication) answers with it instead
-   * of storing it twice.
+   * of storing it twice. A refusal after an attempt that got no reply is
+   * retried (see {@linkcode AgoraClientOptions.settleMs}); if the post
+   * cannot be settled the call rejects with `"unknown_outcome"`.
    */
   async publish(
     user: string,
@@ -257,7 +286,8 @@ export class AgoraClient {
 
   /**
    * Sends a private message from `src` to `dst`; resolves once stored
-   * (with a `request_id`, as {@linkcode AgoraClient.publish}).
+   * (with a `request_id`, and retried after a refusal like
+   * {@linkcode AgoraClient.publish}).
    */
   async message(
     src: string,
@@ -429,6 +459,7 @@ export class AgoraClient {
    */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#closing.abort();
     this.#context.sockets.close();
     await this.#refreshing;
     await this.#feed?.close();
@@ -439,28 +470,158 @@ export class AgoraClient {
     data: RequestInput<S>,
     options: CallOptions | undefined,
   ): Promise<Answer<S>> {
-    const answer = await this.#failover(service, data, options?.timeoutMs);
+    const { answer } = await this.#call(service, data, options);
     const reason = refusal(answer);
-    if (reason !== undefined) {
-      throw new AgoraError(reason, {
-        code: "rejected",
-        service,
-        description: reason,
-        endpoint: answer.endpoint,
-      });
-    }
+    if (reason !== undefined) throw _rejected(service, reason, answer.endpoint);
     return answer;
   }
 
+  /**
+   * {@linkcode #failover}, then, for a post refused after an attempt that
+   * got no reply, {@linkcode #settle}. `inDoubt`: some attempt of this call
+   * got no (valid) reply, so its server may have carried the request out.
+   */
+  async #call<S extends ServerService>(
+    service: S,
+    data: RequestInput<S>,
+    options: CallOptions | undefined,
+  ): Promise<{ answer: Answer<S>; inDoubt: boolean }> {
+    const timeoutMs = options?.timeoutMs ?? this.#timeoutMs;
+    const failures: AttemptFailure[] = [];
+    const answer = await this.#failover(service, data, timeoutMs, failures);
+    const inDoubt = failures.length > 0;
+    if (inDoubt && refusal(answer) !== undefined && _isPost(service)) {
+      return {
+        answer: await this.#settle(service, data, timeoutMs, failures, answer),
+        inDoubt,
+      };
+    }
+    return { answer, inDoubt };
+  }
+
+  /**
+   * Retries a post (same `request_id`) that `refused` turned down after
+   * the attempts in `failures` got no reply: first the silent servers
+   * (which may hold it and answer with it now), then every server again
+   * after growing pauses, for `settleMs` (the refusing server may only be
+   * behind in replication). Resolves with the first OK, or with a refusal
+   * once every silent server has refused it too (a server that holds the
+   * post answers with it, so none does); otherwise rejects with
+   * `"unknown_outcome"`.
+   */
+  async #settle<S extends ServerService>(
+    service: S,
+    data: RequestInput<S>,
+    timeoutMs: number,
+    failures: AttemptFailure[],
+    refused: Answer<S>,
+  ): Promise<Answer<S>> {
+    const silent = new Set(failures.map((f) => f.endpoint));
+    // It was asked with the same request_id: had it stored the post, it
+    // would have answered with it (and the same below).
+    silent.delete(refused.endpoint);
+    if (silent.size === 0) return refused;
+    const refusedBy = new Set([refused.endpoint]);
+    let last = refused;
+    const deadlineMs = performance.now() + this.#settleMs;
+    let pauseMs = SETTLE_FIRST_PAUSE_MS;
+    for (let round = 0;; round++) {
+      this.#log?.info("post_in_doubt", {
+        service,
+        round,
+        silent: [...silent],
+        refusal: refusal(last),
+      });
+      const others = this.#pool.candidates(this.#context.nowMs()).filter((e) =>
+        !silent.has(e) && (round > 0 || !refusedBy.has(e))
+      );
+      for (const endpoint of [...silent, ...others]) {
+        let answer: Answer<S>;
+        try {
+          answer = await callOnce(
+            this.#context,
+            endpoint,
+            service,
+            data,
+            timeoutMs,
+          );
+        } catch (error) {
+          if (!_retriable(error)) throw error;
+          this.#failed(endpoint, service, error.message, failures);
+          silent.add(endpoint);
+          continue;
+        }
+        this.#pool.reportSuccess(endpoint);
+        if (refusal(answer) === undefined) return answer;
+        last = answer;
+        refusedBy.add(endpoint);
+        if (silent.delete(endpoint) && silent.size === 0) return answer;
+      }
+      const leftMs = deadlineMs - performance.now();
+      if (leftMs <= 0) break;
+      await this.#pause(Math.min(pauseMs, leftMs));
+      this.#ensureOpen();
+      pauseMs *= 2;
+    }
+    const what = service === "message" ? "private message" : "post";
+    const where = service === "message"
+      ? "the conversation"
+      : "the channel's history";
+    const reason = refusal(last) ?? "";
+    throw new AgoraError(
+      `The ${what} may have been stored: ${
+        [...silent].map((e) => `"${e}"`).join(", ")
+      } did not answer in time, and "${last.endpoint}" refused it (${reason}), perhaps because it has not caught up yet. Check ${where} before sending it again.`,
+      {
+        code: "unknown_outcome",
+        service,
+        description: reason,
+        endpoint: last.endpoint,
+        attempts: failures,
+      },
+    );
+  }
+
+  /** Waits `ms`, or less if the client is closed meanwhile. */
+  #pause(ms: number): Promise<void> {
+    const signal = this.#closing.signal;
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done);
+    });
+  }
+
+  #failed(
+    endpoint: string,
+    service: string,
+    reason: string,
+    failures: AttemptFailure[],
+  ): void {
+    this.#pool.reportFailure(endpoint, this.#context.nowMs());
+    failures.push({ endpoint, reason });
+    this.#log?.warn("server_failed", { endpoint, service, reason });
+  }
+
+  /**
+   * Lazy Pirate over the known servers: the first answer, refusals
+   * included. Each attempt that got no (valid) reply is appended to
+   * `failures`.
+   */
   async #failover<S extends ServerService>(
     service: S,
     data: RequestInput<S>,
     timeoutMs = this.#timeoutMs,
+    failures: AttemptFailure[] = [],
   ): Promise<Answer<S>> {
     this.#ensureOpen();
     if (this.#pool.endpoints.length === 0) await this.refreshServers();
     else this.#refreshIfStale();
-    const failures: AttemptFailure[] = [];
     const tried = new Set<string>();
     let refreshed = false;
     for (let attempt = 0; attempt < this.#budget(); attempt++) {
@@ -491,16 +652,8 @@ export class AgoraClient {
         this.#pool.reportSuccess(endpoint);
         return answer;
       } catch (error) {
-        const retriable = error instanceof ExchangeFailure ||
-          (error instanceof AgoraError && error.code === "invalid_reply");
-        if (!retriable) throw error;
-        this.#pool.reportFailure(endpoint, this.#context.nowMs());
-        failures.push({ endpoint, reason: error.message });
-        this.#log?.warn("server_failed", {
-          endpoint,
-          service,
-          reason: error.message,
-        });
+        if (!_retriable(error)) throw error;
+        this.#failed(endpoint, service, error.message, failures);
       }
     }
     const known = this.#pool.endpoints;
@@ -566,6 +719,38 @@ export class AgoraClient {
       throw new AgoraError("The client is closed.", { code: "closed" });
     }
   }
+}
+
+/** The first pause between rounds of {@linkcode AgoraClient}'s settling; it doubles. */
+const SETTLE_FIRST_PAUSE_MS = 250;
+
+/** No reply, or one that is not valid: another server may do better. */
+function _retriable(error: unknown): error is ExchangeFailure | AgoraError {
+  return error instanceof ExchangeFailure ||
+    (error instanceof AgoraError && error.code === "invalid_reply");
+}
+
+/** Services that store a post under a `request_id`. */
+function _isPost(service: ServerService): service is "publish" | "message" {
+  return service === "publish" || service === "message";
+}
+
+/** Whether a `channel` refusal says the channel exists already. */
+function _alreadyExists(reason: string): boolean {
+  return /already exists/i.test(reason);
+}
+
+function _rejected(
+  service: string,
+  reason: string,
+  endpoint: string,
+): AgoraError {
+  return new AgoraError(reason, {
+    code: "rejected",
+    service,
+    description: reason,
+    endpoint,
+  });
 }
 
 function _page(page: HistoryPage): HistoryPage {

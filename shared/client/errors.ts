@@ -13,6 +13,10 @@
  *   reply (after failover, when no other server answered properly).
  * - `"invalid_argument"`: the call itself is wrong (e.g. no proxy endpoint
  *   configured for a subscription).
+ * - `"unknown_outcome"`: a post (`publish` / `message`) may or may not have
+ *   been stored: a server that got it did not answer, and the others
+ *   refused it or did not answer either, until the retries gave up. Check
+ *   the history before sending it again (never report it as refused).
  * - `"busy"`: too many requests are waiting for a socket.
  * - `"closed"`: the client was closed.
  */
@@ -21,6 +25,7 @@ export type AgoraErrorCode =
   | "unavailable"
   | "invalid_reply"
   | "invalid_argument"
+  | "unknown_outcome"
   | "busy"
   | "closed";
 
@@ -38,7 +43,7 @@ export interface AgoraErrorInit {
   code: AgoraErrorCode;
   /** The request's service, when the error belongs to a request. */
   service?: string;
-  /** The server's `description`, for `"rejected"`. */
+  /** The server's `description`, for `"rejected"` (and the last refusal's, for `"unknown_outcome"`). */
   description?: string;
   /** The endpoint that answered or failed last. */
   endpoint?: string;

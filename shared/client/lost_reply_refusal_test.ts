@@ -1,0 +1,350 @@
+/**
+ * A post whose attempt got no reply may be stored on that server; a
+ * refusal from another server (behind in replication) must then not be
+ * reported as final. Likewise a `/create` whose reply was lost must not
+ * fail with "already exists". Fast cases use scripted REP peers; the last
+ * two run the real cluster (a forwarder passes requests to server_1 and
+ * swallows its replies, and server_2 is behind).
+ */
+
+import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { AgoraClient } from "./agora_client.ts";
+import { AgoraError } from "./errors.ts";
+import {
+  type Answer,
+  reply,
+  type Responder,
+  startResponder,
+} from "./_responder.ts";
+import {
+  decodeEnvelope,
+  encodeEnvelope,
+  type WireMap,
+} from "@agora/shared/protocol";
+import { Router } from "@agora/shared/zmq";
+import { serverAvailable, startLocalCluster } from "./testing/local_cluster.ts";
+import { waitFor } from "./testing/wait_for.ts";
+
+async function rejection(promise: Promise<unknown>): Promise<AgoraError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AgoraError) return error;
+    throw error;
+  }
+  throw new Error("Expected an AgoraError, but the call succeeded.");
+}
+
+/**
+ * A peer that, like a real server (ROUTER), keeps receiving requests after
+ * it dropped a reply (a REP that stays silent receives nothing more).
+ */
+async function startServerLike(
+  handle: (
+    request: { service: string; data: WireMap },
+  ) => Answer | Promise<Answer>,
+): Promise<Responder> {
+  const socket = new Router({ linger: 0 });
+  await socket.bind("tcp://127.0.0.1:*");
+  const requests: Responder["requests"] = [];
+  const loop = (async () => {
+    try {
+      for await (const [id, empty, body] of socket) {
+        const envelope = decodeEnvelope(body);
+        const request = envelope.ok ? envelope.value : undefined;
+        requests.push(request);
+        if (request === undefined) continue;
+        const answer = await handle(request);
+        if (answer === "silent") continue;
+        await socket.send([
+          id,
+          empty,
+          answer instanceof Uint8Array ? answer : encodeEnvelope(answer),
+        ]);
+      }
+    } catch {
+      // Closed.
+    }
+  })();
+  return {
+    endpoint: socket.lastEndpoint,
+    requests,
+    close: async () => {
+      socket.close();
+      await loop;
+    },
+  };
+}
+
+const NO_CHANNEL = 'The channel "fresh" does not exist.';
+
+function refused(service: string, description: string) {
+  return reply(service, { status: "erro", description });
+}
+
+Deno.test("a refusal after a lost reply is retried and, unsettled, reported as unknown_outcome", async () => {
+  const silent = await startServerLike(() => "silent");
+  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
+  const client = new AgoraClient({
+    servers: [silent.endpoint, behind.endpoint],
+    timeoutMs: 150,
+    settleMs: 400,
+    random: () => 0,
+  });
+  try {
+    const error = await rejection(client.publish("ana", "fresh", "hello"));
+    assertEquals(error.code, "unknown_outcome");
+    assertEquals(error.service, "publish");
+    assertEquals(error.description, NO_CHANNEL);
+    ok(/may have been stored/.test(error.message), error.message);
+    ok(/history/.test(error.message), error.message);
+    // The silent server was asked again, the refusing one after a pause,
+    // every time with the same request_id.
+    ok(silent.requests.length >= 2, `${silent.requests.length}`);
+    ok(behind.requests.length >= 2, `${behind.requests.length}`);
+    const ids = new Set(
+      [...silent.requests, ...behind.requests].map((r) => r?.data.request_id),
+    );
+    assertEquals(ids.size, 1);
+    assertEquals(typeof [...ids][0], "string");
+  } finally {
+    await client.close();
+    await silent.close();
+    await behind.close();
+  }
+});
+
+Deno.test("the silent server answering the retry with the stored post settles it", async () => {
+  let calls = 0;
+  const late = await startServerLike(() =>
+    ++calls === 1 ? "silent" : reply("publish", { status: "OK", id: "s1:7" })
+  );
+  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
+  const client = new AgoraClient({
+    servers: [late.endpoint, behind.endpoint],
+    timeoutMs: 150,
+    random: () => 0,
+  });
+  try {
+    const sent = await client.publish("ana", "fresh", "hello");
+    assertEquals(sent.id, "s1:7");
+    assertEquals(sent.endpoint, late.endpoint);
+    assertEquals(behind.requests.length, 1);
+    assertEquals(
+      late.requests[1]?.data.request_id,
+      late.requests[0]?.data.request_id,
+    );
+  } finally {
+    await client.close();
+    await late.close();
+    await behind.close();
+  }
+});
+
+Deno.test("a server that catches up during the retries answers with the post", async () => {
+  const silent = await startServerLike(() => "silent");
+  let calls = 0;
+  const behind = await startResponder(() =>
+    ++calls === 1
+      ? refused("publish", NO_CHANNEL)
+      : reply("publish", { status: "OK", id: "s1:7" })
+  );
+  const client = new AgoraClient({
+    servers: [silent.endpoint, behind.endpoint],
+    timeoutMs: 150,
+    random: () => 0,
+  });
+  try {
+    const sent = await client.publish("ana", "fresh", "hello");
+    assertEquals(sent.id, "s1:7");
+    assertEquals(sent.endpoint, behind.endpoint);
+  } finally {
+    await client.close();
+    await silent.close();
+    await behind.close();
+  }
+});
+
+Deno.test("when the silent server refuses the retry too, the refusal is final", async () => {
+  let calls = 0;
+  const late = await startServerLike(() =>
+    ++calls === 1 ? "silent" : refused("publish", NO_CHANNEL)
+  );
+  const other = await startResponder(() => refused("publish", NO_CHANNEL));
+  const client = new AgoraClient({
+    servers: [late.endpoint, other.endpoint],
+    timeoutMs: 150,
+    random: () => 0,
+  });
+  try {
+    const error = await rejection(client.publish("ana", "fresh", "hello"));
+    assertEquals(error.code, "rejected");
+    assertEquals(error.message, NO_CHANNEL);
+    assertEquals(late.requests.length, 2);
+    assertEquals(other.requests.length, 1);
+  } finally {
+    await client.close();
+    await late.close();
+    await other.close();
+  }
+});
+
+Deno.test("a private message refused after a lost reply is unknown_outcome too", async () => {
+  const silent = await startServerLike(() => "silent");
+  const behind = await startResponder(() =>
+    refused("message", 'The user "bia" does not exist.')
+  );
+  const client = new AgoraClient({
+    servers: [silent.endpoint, behind.endpoint],
+    timeoutMs: 150,
+    settleMs: 0,
+    random: () => 0,
+  });
+  try {
+    const error = await rejection(client.message("ana", "bia", "hi"));
+    assertEquals(error.code, "unknown_outcome");
+    assertEquals(error.service, "message");
+    ok(/private message may have been stored/.test(error.message));
+  } finally {
+    await client.close();
+    await silent.close();
+    await behind.close();
+  }
+});
+
+Deno.test("close() during the retries rejects the post with closed at once", async () => {
+  const silent = await startServerLike(() => "silent");
+  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
+  const client = new AgoraClient({
+    servers: [silent.endpoint, behind.endpoint],
+    timeoutMs: 100,
+    settleMs: 60_000,
+    random: () => 0,
+  });
+  try {
+    const pending = rejection(client.publish("ana", "fresh", "hello"));
+    // Once the refusal came, the client is between retries.
+    await waitFor(() => behind.requests.length >= 1, 5000, "the refusal");
+    const startMs = performance.now();
+    await client.close();
+    assertEquals((await pending).code, "closed");
+    ok(performance.now() - startMs < 5000);
+  } finally {
+    await client.close();
+    await silent.close();
+    await behind.close();
+  }
+});
+
+Deno.test("createChannel: 'already exists' after a lost reply is success, without one it is refused", async () => {
+  const silent = await startServerLike(() => "silent");
+  const exists = await startResponder(() =>
+    refused("channel", 'The channel "room" already exists.')
+  );
+  const client = new AgoraClient({
+    servers: [silent.endpoint, exists.endpoint],
+    timeoutMs: 150,
+    random: () => 0,
+  });
+  try {
+    await client.createChannel("room", "ana");
+    assertEquals(silent.requests.length, 1);
+    // Now the client sticks to the answering server: no attempt is in
+    // doubt, so "already exists" is the answer.
+    const error = await rejection(client.createChannel("room", "ana"));
+    assertEquals(error.code, "rejected");
+    assertEquals(error.message, 'The channel "room" already exists.');
+  } finally {
+    await client.close();
+    await silent.close();
+    await exists.close();
+  }
+});
+
+Deno.test({
+  name:
+    "cluster: a post stored by a server whose reply was lost is confirmed once, not refused by a server behind",
+  ignore: !serverAvailable,
+  async fn() {
+    const cluster = await startLocalCluster({ servers: 2 });
+    const [s1, s2] = cluster.servers.map((s) => s.endpoint);
+    const helper = new AgoraClient({ servers: [s1], timeoutMs: 3000 });
+    // Server A: server_1 stores the post, its reply never reaches the client.
+    const forwarder = await startServerLike(async (request) => {
+      await helper.requestTo(s1, "publish", request.data as never);
+      return "silent" as const;
+    });
+    const client = new AgoraClient({
+      servers: [forwarder.endpoint, s2],
+      timeoutMs: 300,
+      // Long enough for anti-entropy (every 2 s) to bring server_2 up.
+      settleMs: 15_000,
+      random: () => 0,
+    });
+    try {
+      await helper.login("ana");
+      await waitFor(
+        async () => {
+          const users = (await helper.requestTo(s2, "users", {})).raw.users;
+          return Array.isArray(users) && users.includes("ana");
+        },
+        10_000,
+        "ana on server_2",
+      );
+      // Without the proxy, server_2 learns of new records by anti-entropy only.
+      await cluster.stop("proxy");
+      await helper.createChannel("fresh");
+      const sent = await client.publish("ana", "fresh", "hello once");
+      const stored = await helper.history("fresh");
+      assertEquals(stored.map((m) => m.message), ["hello once"]);
+      assertEquals(sent.id, stored[0].id);
+      ok(forwarder.requests.length >= 1);
+    } finally {
+      await client.close();
+      await helper.close();
+      await forwarder.close();
+      await cluster.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cluster: /create whose reply was lost succeeds although the next server already has the channel",
+  ignore: !serverAvailable,
+  async fn() {
+    const cluster = await startLocalCluster({ servers: 2 });
+    const [s1, s2] = cluster.servers.map((s) => s.endpoint);
+    const helper = new AgoraClient({ servers: [s1], timeoutMs: 3000 });
+    const forwarder = await startServerLike(async (request) => {
+      await helper.requestTo(s1, "channel", request.data as never);
+      // Replicated (through the proxy, in milliseconds) before the
+      // client gives up on this reply and retries on server_2.
+      await waitFor(
+        async () => {
+          const channels =
+            (await helper.requestTo(s2, "channels", {})).raw.channels;
+          return Array.isArray(channels) && channels.includes("brand_new");
+        },
+        1000,
+        "brand_new on server_2",
+      );
+      return "silent" as const;
+    });
+    const client = new AgoraClient({
+      servers: [forwarder.endpoint, s2],
+      timeoutMs: 1500,
+      random: () => 0,
+    });
+    try {
+      await client.createChannel("brand_new");
+      ok((await helper.channels()).includes("brand_new"));
+      assertEquals(forwarder.requests.length, 1);
+    } finally {
+      await client.close();
+      await helper.close();
+      await forwarder.close();
+      await cluster.close();
+    }
+  },
+});
