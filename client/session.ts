@@ -81,8 +81,14 @@ interface ChannelSeen {
   ids: Map<string, OrderKey>;
 }
 
+/**
+ * Private conversations {@linkcode ChatSession.refill} looks at: the ones
+ * with the most recent activity.
+ */
+export const REFILL_CONVERSATIONS = 20;
+
 /** A message's place in the order (its id holds the origin's seq). */
-function orderOf(message: ChannelMessage): OrderKey {
+function orderOf(message: ChannelMessage | PrivateMessage): OrderKey {
   return {
     clock: message.clock,
     server: message.server,
@@ -122,6 +128,12 @@ export class ChatSession {
   /** Per joined channel, what it has shown (see refill). */
   readonly #seen = new Map<string, ChannelSeen>();
   readonly #shownPrivate = new Set<string>();
+  /**
+   * Per correspondent (most recent activity last), what the conversation
+   * has shown, as for channels: the floor is the first message of this
+   * session with them, so refill never shows older history.
+   */
+  readonly #seenPrivate = new Map<string, ChannelSeen>();
   /** Posts waiting for their live copy (see `#post`), by id. */
   readonly #echoWaiters = new Map<string, () => void>();
   #inbox: Subscription | undefined;
@@ -216,6 +228,36 @@ export class ChatSession {
       }
       // A full page holds the latest messages: one below its oldest can
       // never come back into a later page, so its id is not needed.
+      if (recent.length >= REFILL_PAGE) {
+        _raiseFloor(seen, orderOf(recent.reduce(_older)));
+      }
+    }
+    return shown + await this.#refillPrivate();
+  }
+
+  /**
+   * The same for the private conversations this session has seen: a
+   * message stored while the proxy was down never arrives live.
+   */
+  async #refillPrivate(): Promise<number> {
+    let shown = 0;
+    for (const [peer, seen] of [...this.#seenPrivate]) {
+      let recent: PrivateMessage[];
+      try {
+        recent = await this.#client.privateHistory(this.user, peer, {
+          limit: REFILL_PAGE,
+        });
+      } catch {
+        continue;
+      }
+      for (const message of recent) {
+        if (seen.floor && compareOrder(orderOf(message), seen.floor) <= 0) {
+          continue;
+        }
+        if (seen.ids.has(message.id)) continue;
+        this.#showPrivate(message);
+        shown++;
+      }
       if (recent.length >= REFILL_PAGE) {
         _raiseFloor(seen, orderOf(recent.reduce(_older)));
       }
@@ -456,10 +498,30 @@ export class ChatSession {
   }
 
   #showPrivate(message: PrivateMessage): void {
+    this.#notePrivate(message);
     if (message.id && !this.#firstSight(message.id)) return;
     this.#print(
       formatPrivateMessage(message, this.user, this.#formatOptions()),
     );
+  }
+
+  /** Records a message of a conversation for {@linkcode #refillPrivate}. */
+  #notePrivate(message: PrivateMessage): void {
+    if (!message.id) return;
+    const peer = message.src === this.user ? message.dst : message.src;
+    let seen = this.#seenPrivate.get(peer);
+    if (seen === undefined) {
+      // The first message with them: refill shows only newer ones.
+      seen = { floor: orderOf(message), ids: new Map() };
+    }
+    // Most recent activity last; only the latest conversations are kept.
+    this.#seenPrivate.delete(peer);
+    this.#seenPrivate.set(peer, seen);
+    if (this.#seenPrivate.size > REFILL_CONVERSATIONS) {
+      this.#seenPrivate.delete(this.#seenPrivate.keys().next().value!);
+    }
+    seen.ids.set(message.id, orderOf(message));
+    if (seen.ids.size > SHOWN_CHANNEL_IDS_LIMIT) _forgetOldestHalf(seen);
   }
 
   #firstSight(id: string): boolean {
@@ -502,7 +564,7 @@ export class ChatSession {
 }
 
 /** The older of two messages (for `reduce`). */
-function _older(a: ChannelMessage, b: ChannelMessage): ChannelMessage {
+function _older<M extends ChannelMessage | PrivateMessage>(a: M, b: M): M {
   return compareOrder(orderOf(b), orderOf(a)) < 0 ? b : a;
 }
 
