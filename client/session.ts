@@ -87,6 +87,14 @@ interface ChannelSeen {
  */
 export const REFILL_CONVERSATIONS = 20;
 
+/**
+ * How much older than the session's start a private message refill shows
+ * may be stamped, s: the servers stamp with their own clocks, which may
+ * differ from this machine's by a few seconds (simulated offsets, and
+ * Berkeley moves a clock at most 10 s a round).
+ */
+export const PRIVATE_REFILL_SLACK_SECONDS = 15;
+
 /** A message's place in the order (its id holds the origin's seq). */
 function orderOf(message: ChannelMessage | PrivateMessage): OrderKey {
   return {
@@ -130,10 +138,12 @@ export class ChatSession {
   readonly #shownPrivate = new Set<string>();
   /**
    * Per correspondent (most recent activity last), what the conversation
-   * has shown, as for channels: the floor is the first message of this
-   * session with them, so refill never shows older history.
+   * has shown, as for channels. Refill shows nothing stamped before the
+   * session started ({@linkcode #sinceSeconds}), so a correspondent learnt
+   * late still gets what they sent during an outage, and never older history.
    */
   readonly #seenPrivate = new Map<string, ChannelSeen>();
+  #sinceSeconds = 0;
   /** Posts waiting for their live copy (see `#post`), by id. */
   readonly #echoWaiters = new Map<string, () => void>();
   #inbox: Subscription | undefined;
@@ -162,6 +172,8 @@ export class ChatSession {
       throw new AgoraError(problem, { code: "invalid_argument" });
     }
     const session = new ChatSession(options);
+    session.#sinceSeconds = session.#nowMs() / 1000 -
+      PRIVATE_REFILL_SLACK_SECONDS;
     await options.client.login(options.user);
     try {
       session.#inbox = options.client.onPrivate(
@@ -251,6 +263,7 @@ export class ChatSession {
         continue;
       }
       for (const message of recent) {
+        if (message.timestamp < this.#sinceSeconds) continue;
         if (seen.floor && compareOrder(orderOf(message), seen.floor) <= 0) {
           continue;
         }
@@ -510,10 +523,7 @@ export class ChatSession {
     if (!message.id) return;
     const peer = message.src === this.user ? message.dst : message.src;
     let seen = this.#seenPrivate.get(peer);
-    if (seen === undefined) {
-      // The first message with them: refill shows only newer ones.
-      seen = { floor: orderOf(message), ids: new Map() };
-    }
+    seen ??= { floor: null, ids: new Map() };
     // Most recent activity last; only the latest conversations are kept.
     this.#seenPrivate.delete(peer);
     this.#seenPrivate.set(peer, seen);
