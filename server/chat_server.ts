@@ -527,7 +527,13 @@ export class ChatServer {
         const rank = announcedRank(publication, auth, this.#physical.now());
         if (rank !== undefined) this.#lamport.receive(publication.clock);
         else this.#lamport.receiveUntrusted(publication.clock);
-        this.#coordination.onAnnouncement(publication.coordinator, rank);
+        // The signed Lamport clock orders a claimant's announcements: a
+        // replayed one (still fresh) is not newer and is ignored.
+        this.#coordination.onAnnouncement(
+          publication.coordinator,
+          rank,
+          rank === undefined ? undefined : publication.clock,
+        );
         return;
       }
       case "replication":

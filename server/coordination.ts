@@ -108,8 +108,10 @@ export class Coordination {
       // The quality filter is per probe (above); the round only sees how
       // long all probes took, which must fit in its reply timeout.
       rttSecondsMax: BERKELEY_REPLY_TIMEOUT_MS / 1000,
-      // Differs across restarts, so followers' de-duplication by
-      // (coordinator, round) never drops a fresh round.
+      // Followers refuse a round not above the last one they applied from
+      // us (a replayed `clock_adjust`): numbering from the start time in
+      // ms, with at least a second between rounds (one number per round),
+      // a restarted coordinator starts above every round it ever sent.
       firstRound: Date.now(),
     });
   }
@@ -194,14 +196,23 @@ export class Coordination {
     }
   }
 
-  /** An announcement arrived on topic `servers`. */
-  onAnnouncement(coordinator: string, rank: number | undefined): void {
+  /**
+   * An announcement arrived on topic `servers`. `rank` and `clock` only when
+   * its signature checked out: the election ignores a signed claim whose
+   * Lamport `clock` is not newer than the claimant's last (a replay).
+   */
+  onAnnouncement(
+    coordinator: string,
+    rank: number | undefined,
+    clock?: number,
+  ): void {
     if (!this.#election) return;
     this.#act(this.#election.step({
       type: "announcement",
       nowMs: this.#nowMs(),
       coordinator,
       ...(rank === undefined ? {} : { rank }),
+      ...(clock === undefined ? {} : { clock }),
     }));
   }
 
@@ -229,34 +240,51 @@ export class Coordination {
     );
   }
 
-  /** A `clock_adjust` request arrived (already authenticated). */
+  /**
+   * A `clock_adjust` request arrived (already authenticated). Refused, with
+   * the reason for the error reply: a sender other than our coordinator,
+   * an adjustment beyond `BERKELEY_ADJUST_SECONDS_MAX`, or a round older
+   * than the last one applied from that coordinator (a replay: see
+   * `ClockFollower`). The same round again is not applied twice.
+   */
   onClockAdjust(
     adjustSeconds: number,
     from: string | undefined,
     round: number | undefined,
   ): AdjustOutcome {
-    const coordinator = this.coordinator;
-    if (from !== undefined && from !== coordinator) {
-      return {
-        applied: false,
-        offsetSeconds: this.#o.physical.offset,
-        refused: `"${from}" is not the coordinator this server follows (${
-          coordinator ?? "none"
-        }).`,
-      };
-    }
     const actions = this.#follower.step({
       type: "adjust",
       adjustSeconds,
-      coordinator,
+      coordinator: this.coordinator,
       ...(from === undefined ? {} : { from }),
       ...(round === undefined ? {} : { round }),
     });
     let applied = false;
+    let refused: string | undefined;
     for (const action of actions) {
-      if (action.type === "apply_adjust") {
-        applied = this.#o.physical.adjust(action.adjustSeconds) || applied;
+      if (action.type === "refuse_adjust") {
+        refused = action.reason;
+      } else if (action.type === "apply_adjust") {
+        if (this.#o.physical.adjust(action.adjustSeconds)) {
+          applied = true;
+        } else {
+          refused =
+            `The clock refused an adjustment of ${action.adjustSeconds} s.`;
+        }
       }
+    }
+    if (refused !== undefined) {
+      this.#o.log.warn("clock_adjust_refused", {
+        from,
+        round,
+        adjustMs: adjustSeconds * 1000,
+        reason: refused,
+      });
+      return {
+        applied: false,
+        offsetSeconds: this.#o.physical.offset,
+        refused,
+      };
     }
     if (applied) {
       this.#o.log.debug("clock_adjusted", {
@@ -424,7 +452,14 @@ export class Coordination {
           this.#sendAdjust(action.to, action.round, action.adjustSeconds);
           break;
         case "adjust_self":
-          this.#o.physical.adjust(action.adjustSeconds);
+          // Bounded by the round; the clock refuses beyond its own bound.
+          if (!this.#o.physical.adjust(action.adjustSeconds)) {
+            this.#o.log.warn("clock_adjust_refused", {
+              round: action.round,
+              adjustMs: action.adjustSeconds * 1000,
+              reason: "own adjustment beyond the clock's bound",
+            });
+          }
           break;
         case "round_done":
           this.#roundDone(action);
@@ -522,6 +557,7 @@ export class Coordination {
       round: action.round,
       adjustmentsMs,
       excluded: action.result.excluded,
+      clamped: action.result.clamped,
       missing: action.missing,
     });
     this.#o.events.push({

@@ -13,12 +13,23 @@
  * - replies whose round trip is negative, not finite, or above
  *   `rttSecondsMax` are unreliable (the estimate can be wrong by half the
  *   round trip): they take no part and get no adjustment this round;
- * - offsets farther than `outlierSecondsMax` from the median offset are
- *   outliers: they do not move the average, but they are adjusted (they are
- *   the clocks that need it most);
+ * - offsets farther than `outlierSecondsMax` from the coordinator's clock
+ *   (offset 0) are outliers: they do not move the average, but they are
+ *   adjusted (they are the clocks that need it most). The coordinator is
+ *   the round's reference and is never an outlier itself: were outliers
+ *   measured from the median, names answering the same wild `time` (any
+ *   name can register at the reference) could outnumber the real servers,
+ *   become the median, and exclude and move the coordinator and every
+ *   honest server by their value. Measured from the coordinator, the
+ *   target stays within `outlierSecondsMax` of its clock whatever others
+ *   answer;
  * - the target is the mean offset of the remaining clocks, and each
  *   server's adjustment (seconds to add) is `target - offset`, the
- *   coordinator's included.
+ *   coordinator's included;
+ * - no adjustment exceeds `adjustSecondsMax` in magnitude (default
+ *   {@linkcode BERKELEY_ADJUST_SECONDS_MAX}): a larger one is cut to it
+ *   (listed in `clamped`), so a clock far off converges over a few rounds
+ *   and a wild reading cannot make the coordinator send a huge one.
  *
  * After every adjustment is applied, all adjusted clocks agree up to the
  * error of the round-trip compensation (half the asymmetry of each trip).
@@ -54,10 +65,12 @@ export interface BerkeleyInput {
   coordinator: string;
   /** The replies received in this round (at most one per server). */
   samples: readonly ClockSample[];
-  /** Offsets farther than this from the median are outliers (default 2 s). */
+  /** Offsets farther than this from the coordinator's are outliers (default 2 s). */
   outlierSecondsMax?: number;
   /** Replies with a longer round trip are ignored (default 0.1 s). */
   rttSecondsMax?: number;
+  /** Adjustments are cut to ±this, seconds (default 10 s). */
+  adjustSecondsMax?: number;
 }
 
 /** Why a server's reply did not count towards the average. */
@@ -73,6 +86,8 @@ export interface BerkeleyResult {
   adjustments: Record<string, number>;
   /** Servers left out of the average, and why. */
   excluded: Record<string, BerkeleyExclusion>;
+  /** Servers whose adjustment was cut to `adjustSecondsMax`. */
+  clamped: string[];
 }
 
 /** Default outlier threshold, seconds. */
@@ -83,12 +98,23 @@ export const BERKELEY_OUTLIER_SECONDS_MAX = 2;
  * asymmetry of the trip), and a slower reply is skipped until next round.
  */
 export const BERKELEY_RTT_SECONDS_MAX = 0.1;
+/**
+ * Largest adjustment a round sends or a follower applies, seconds: five
+ * times the outlier threshold. Every counted clock is within 2 s of the
+ * coordinator, and so is the target, so a counted clock never needs more
+ * than 4 s; the margin lets an outlier (a clock started far off) converge
+ * in steps of 10 s per round, while a wild reading (a rogue `time`, a
+ * replayed or corrupted request) cannot throw a clock by more than that.
+ */
+export const BERKELEY_ADJUST_SECONDS_MAX = 5 * BERKELEY_OUTLIER_SECONDS_MAX;
 
 /** Computes one Berkeley round: target offset and each server's adjustment. */
 export function computeBerkeley(input: BerkeleyInput): BerkeleyResult {
   const outlierSecondsMax = input.outlierSecondsMax ??
     BERKELEY_OUTLIER_SECONDS_MAX;
   const rttSecondsMax = input.rttSecondsMax ?? BERKELEY_RTT_SECONDS_MAX;
+  const adjustSecondsMax = input.adjustSecondsMax ??
+    BERKELEY_ADJUST_SECONDS_MAX;
   const offsets: Record<string, number> = { [input.coordinator]: 0 };
   const excluded: Record<string, BerkeleyExclusion> = {};
 
@@ -109,37 +135,34 @@ export function computeBerkeley(input: BerkeleyInput): BerkeleyResult {
     }
   }
 
-  const medianSeconds = medianElement(Object.values(offsets));
   let sumSeconds = 0;
   let counted = 0;
   for (const [name, offsetSeconds] of Object.entries(offsets)) {
-    if (Math.abs(offsetSeconds - medianSeconds) > outlierSecondsMax) {
+    // Measured from the coordinator (offset 0), the reference of the round,
+    // which always counts.
+    if (
+      name !== input.coordinator &&
+      !(Math.abs(offsetSeconds) <= outlierSecondsMax)
+    ) {
       excluded[name] = "outlier";
     } else {
       sumSeconds += offsetSeconds;
       counted += 1;
     }
   }
-  // The median is one of the offsets, never an outlier: at least one counts.
+  // The coordinator's own 0 counts: `counted` is at least 1.
   const targetOffsetSeconds = sumSeconds / counted;
 
   const adjustments: Record<string, number> = {};
+  const clamped: string[] = [];
   for (const [name, offsetSeconds] of Object.entries(offsets)) {
-    adjustments[name] = targetOffsetSeconds - offsetSeconds;
+    const adjustSeconds = targetOffsetSeconds - offsetSeconds;
+    if (Math.abs(adjustSeconds) > adjustSecondsMax) {
+      adjustments[name] = Math.sign(adjustSeconds) * adjustSecondsMax;
+      clamped.push(name);
+    } else {
+      adjustments[name] = adjustSeconds;
+    }
   }
-  return { targetOffsetSeconds, offsets, adjustments, excluded };
-}
-
-/**
- * The median as an element of the list (never an average of two), so that
- * at least one offset is within any threshold of it. With an even count the
- * middle element nearer to the coordinator's 0 is taken: with two clocks
- * and no majority, the coordinator's is the reference.
- */
-function medianElement(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  if (sorted.length % 2 === 1) return sorted[middle];
-  const [low, high] = [sorted[middle - 1], sorted[middle]];
-  return Math.abs(low) <= Math.abs(high) ? low : high;
+  return { targetOffsetSeconds, offsets, adjustments, excluded, clamped };
 }

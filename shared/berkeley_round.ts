@@ -26,9 +26,11 @@
  * clock reading, which the Berkeley arithmetic uses. Replies for another
  * round, from an unexpected peer, or repeated, are ignored.
  *
- * Round numbers start at `firstRound`: pass a value that differs across
- * restarts (e.g. the start time in ms) so followers can drop repeated
- * `clock_adjust` requests by `(coordinator, round)` (see `clock_follower`).
+ * Round numbers start at `firstRound`: pass a value above every round an
+ * earlier run of this coordinator used (e.g. the start time in ms, with
+ * rounds at most one a second), since followers refuse a `clock_adjust`
+ * whose round is below the last they applied from that coordinator (see
+ * `clock_follower`).
  *
  * @example
  * ```ts

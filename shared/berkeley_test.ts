@@ -1,5 +1,10 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { type ClockSample, computeBerkeley } from "./berkeley.ts";
+import {
+  BERKELEY_ADJUST_SECONDS_MAX,
+  BERKELEY_OUTLIER_SECONDS_MAX,
+  type ClockSample,
+  computeBerkeley,
+} from "./berkeley.ts";
 
 function near(actual: number, expected: number, tolerance = 1e-9): void {
   ok(
@@ -62,7 +67,82 @@ Deno.test("computeBerkeley: outliers are adjusted but do not move the average", 
   });
   equal(result.excluded.x, "outlier");
   near(result.targetOffsetSeconds, 0);
-  near(result.adjustments.x, -3_600, 1e-6);
+  // Cut to the bound: the clock converges over a few rounds.
+  near(result.adjustments.x, -BERKELEY_ADJUST_SECONDS_MAX);
+  deepStrictEqual(result.clamped, ["x"]);
+});
+
+Deno.test("computeBerkeley: a majority answering a wild time moves neither the coordinator nor the honest servers", () => {
+  const result = computeBerkeley({
+    coordinator: "c",
+    samples: [
+      sample("honest", 0.01),
+      sample("rogue_a", 1e9),
+      sample("rogue_b", 1e9),
+      sample("rogue_c", 1e9),
+    ],
+  });
+  deepStrictEqual(result.excluded, {
+    rogue_a: "outlier",
+    rogue_b: "outlier",
+    rogue_c: "outlier",
+  });
+  near(result.targetOffsetSeconds, 0.005);
+  near(result.adjustments.c, 0.005);
+  near(result.adjustments.honest, -0.005);
+  near(result.adjustments.rogue_a, -BERKELEY_ADJUST_SECONDS_MAX);
+  deepStrictEqual(result.clamped, ["rogue_a", "rogue_b", "rogue_c"]);
+});
+
+Deno.test("computeBerkeley: outliers are measured from the coordinator, which always counts", () => {
+  // Two servers agreeing 5 s away from the coordinator: the coordinator is
+  // the reference, they are the outliers.
+  const result = computeBerkeley({
+    coordinator: "c",
+    samples: [sample("a", 5), sample("b", 5.2)],
+  });
+  deepStrictEqual(result.excluded, { a: "outlier", b: "outlier" });
+  near(result.adjustments.c, 0);
+  near(result.adjustments.a, -5);
+  near(result.adjustments.b, -5.2);
+  deepStrictEqual(result.clamped, []);
+  // Even a nonsensical threshold cannot leave the round without a clock.
+  const odd = computeBerkeley({
+    coordinator: "c",
+    samples: [sample("a", 1)],
+    outlierSecondsMax: -1,
+  });
+  deepStrictEqual(odd.adjustments, { c: 0, a: -1 });
+});
+
+Deno.test("computeBerkeley: no adjustment exceeds the bound, which is configurable", () => {
+  const samples = [sample("a", 1.5), sample("b", -1.5), sample("far", -40)];
+  const result = computeBerkeley({ coordinator: "c", samples });
+  for (const adjustSeconds of Object.values(result.adjustments)) {
+    ok(Math.abs(adjustSeconds) <= BERKELEY_ADJUST_SECONDS_MAX);
+  }
+  near(result.adjustments.far, BERKELEY_ADJUST_SECONDS_MAX);
+  const tight = computeBerkeley({
+    coordinator: "c",
+    samples,
+    adjustSecondsMax: 1,
+  });
+  near(tight.adjustments.a, -1);
+  near(tight.adjustments.b, 1);
+  near(tight.adjustments.c, 0);
+  deepStrictEqual(tight.clamped, ["a", "b", "far"]);
+});
+
+Deno.test("BERKELEY_ADJUST_SECONDS_MAX leaves every counted clock's adjustment whole", () => {
+  // Counted clocks and the target are within the outlier threshold of the
+  // coordinator, so a counted clock needs at most twice the threshold.
+  ok(BERKELEY_ADJUST_SECONDS_MAX >= 2 * BERKELEY_OUTLIER_SECONDS_MAX);
+  const result = computeBerkeley({
+    coordinator: "c",
+    samples: [sample("a", 1.99), sample("b", 1.99), sample("d", -1.99)],
+  });
+  deepStrictEqual(result.clamped, []);
+  deepStrictEqual(result.excluded, {});
 });
 
 Deno.test("computeBerkeley: slow or impossible round trips are left out entirely", () => {

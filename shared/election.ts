@@ -53,6 +53,28 @@
  * - `status` replies inform a server that has no coordinator yet, and
  *   renew the lease when the coordinator itself answers that it is one.
  *
+ * ## Replayed announcements
+ *
+ * A signed announcement stays valid for a while (the server checks its
+ * timestamp against a freshness window, 60 s): captured and replayed, a
+ * dead coordinator's announcement would renew its lease, and a live
+ * coordinator outranking the claimant blocks the new coordinator's
+ * announcements. So the server passes the announcement's signed Lamport
+ * `clock` (only when the signature checked out), and per claimant an
+ * announcement whose `clock` is not greater than the last one seen from it
+ * is ignored entirely. The Lamport clock, not the timestamp, orders them:
+ * it strictly increases with every announcement and across restarts
+ * (durable), while Berkeley may move the physical clock back. Once a
+ * claimant has been heard signed, its unsigned announcements are ignored
+ * too (ours always sign; stripping the signature must not reopen the
+ * replay). The memory of a claimant lapses `claimMemoryMs` (default
+ * 120 s, twice the freshness window) after its last newer announcement:
+ * by then everything it sent before is refused as stale by the freshness
+ * check anyway, so a server whose Lamport clock was lost with its data
+ * directory is not ignored forever (in practice it catches up sooner:
+ * receiving the others' signed announcements moves its clock past theirs,
+ * which are past its old ones).
+ *
  * Receiving `election` (the server always answers `election: "OK"`
  * itself): if the sender is outranked by us (or unknown, e.g. a course
  * client), the coordinator announces again at once (it would win its own
@@ -106,6 +128,12 @@ export interface ElectionTimings {
   announcementTimeoutMs: number;
   /** After start, wait this long to learn the coordinator (default 1 000). */
   startupWaitMs: number;
+  /**
+   * Remember a claimant's last signed announcement clock this long after
+   * it was heard (default 120 000: twice the 60 s freshness window of a
+   * signed announcement; see "Replayed announcements").
+   */
+  claimMemoryMs: number;
 }
 
 /** Default timeouts (see the module documentation for the budget). */
@@ -115,6 +143,7 @@ export const ELECTION_TIMINGS: Readonly<ElectionTimings> = Object.freeze({
   electionReplyTimeoutMs: 500,
   announcementTimeoutMs: 1_000,
   startupWaitMs: 1_000,
+  claimMemoryMs: 120_000,
 });
 
 /** Configuration of {@link Election}. */
@@ -139,8 +168,17 @@ export type ElectionInput =
   | { type: "election_request"; nowMs: number; fromRank?: number }
   /** A peer answered our `election` with OK. */
   | { type: "election_ok"; nowMs: number; from: string }
-  /** `{service:"election", data:{coordinator, rank?}}` on topic `servers`. */
-  | { type: "announcement"; nowMs: number; coordinator: string; rank?: number }
+  /**
+   * `{service:"election", data:{coordinator, rank?}}` on topic `servers`;
+   * `clock`: its Lamport clock, only when its signature checked out.
+   */
+  | {
+    type: "announcement";
+    nowMs: number;
+    coordinator: string;
+    rank?: number;
+    clock?: number;
+  }
   /** A peer (`from`, when known) answered `status` naming its coordinator. */
   | {
     type: "status_reply";
@@ -192,6 +230,8 @@ export class Election {
   #nextProbeAtMs = -Infinity;
   #nowMs = -Infinity;
   #elections = 0;
+  /** Per claimant: the greatest signed clock heard, and when. */
+  #claims = new Map<string, { clock: number; heardAtMs: number }>();
 
   /** Creates a stopped election; the first input must be `start`. */
   constructor(options: ElectionOptions) {
@@ -239,7 +279,12 @@ export class Election {
       case "election_ok":
         return this.#onElectionOk(nowMs, input.from);
       case "announcement":
-        return this.#onAnnouncement(nowMs, input.coordinator, input.rank);
+        return this.#onAnnouncement(
+          nowMs,
+          input.coordinator,
+          input.rank,
+          input.clock,
+        );
       case "status_reply":
         return this.#onStatusReply(nowMs, input.coordinator, input.from);
       case "coordinator_unreachable":
@@ -353,9 +398,11 @@ export class Election {
     nowMs: number,
     claimant: string,
     announcedRank?: number,
+    clock?: number,
   ): ElectionAction[] {
     // Our own announcement comes back to us through the proxy.
     if (claimant === this.name) return [];
+    if (!this.#newClaim(nowMs, claimant, clock)) return [];
     const rank = announcedRank !== undefined && Number.isFinite(announcedRank)
       ? announcedRank
       : this.#peers.get(claimant);
@@ -385,6 +432,27 @@ export class Election {
     }
     if (rank < this.rank) return this.#accept(nowMs, claimant, rank);
     return this.#electUnlessRunning(nowMs);
+  }
+
+  /**
+   * Whether an announcement from `claimant` is news (see "Replayed
+   * announcements"); remembers a newer signed `clock`.
+   */
+  #newClaim(nowMs: number, claimant: string, clock?: number): boolean {
+    let last = this.#claims.get(claimant);
+    if (
+      last !== undefined &&
+      nowMs - last.heardAtMs > this.#timings.claimMemoryMs
+    ) {
+      this.#claims.delete(claimant);
+      last = undefined;
+    }
+    if (clock === undefined || !Number.isFinite(clock)) {
+      return last === undefined;
+    }
+    if (last !== undefined && clock <= last.clock) return false;
+    this.#claims.set(claimant, { clock, heardAtMs: nowMs });
+    return true;
   }
 
   #onStatusReply(

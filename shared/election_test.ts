@@ -533,3 +533,144 @@ Deno.test("Election: a coordinator known only by its announced rank keeps preced
   );
   assertEquals(e.coordinator, "server_1");
 });
+
+Deno.test("Election: a replayed signed announcement of a dead coordinator neither keeps it nor blocks its successor", () => {
+  const s3 = new Election({ name: "server_3", rank: 3 });
+  s3.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  s3.step({
+    type: "announcement",
+    nowMs: 10,
+    coordinator: "server_1",
+    rank: 1,
+    clock: 40,
+  });
+  // server_1 dies at t=1000 and the reference drops it at t=4000; its last
+  // announcement (clock 40) is replayed every 400 ms, still fresh.
+  let server2Clock = 100;
+  for (let now = 1000; now <= 10_000; now += 25) {
+    if (now % 400 === 0) {
+      s3.step({
+        type: "announcement",
+        nowMs: now,
+        coordinator: "server_1",
+        rank: 1,
+        clock: 40,
+      });
+    }
+    if (now >= 4000 && now % 1000 === 0) {
+      s3.step({ type: "peers", nowMs: now, peers: [S2, S3] });
+    }
+    if (now >= 4000 && now % 500 === 0) {
+      s3.step({
+        type: "announcement",
+        nowMs: now,
+        coordinator: "server_2",
+        rank: 2,
+        clock: server2Clock++,
+      });
+    }
+    s3.step({ type: "tick", nowMs: now });
+    // The lease (1.5 s) runs out on the original announcement alone.
+    if (now === 2600) assertEquals(s3.coordinator === "server_1", false);
+  }
+  assertEquals(s3.coordinator, "server_2");
+});
+
+Deno.test("Election: a claimant's announcement must carry a newer clock than its last", () => {
+  const e = follower();
+  e.step({
+    type: "announcement",
+    nowMs: 20,
+    coordinator: "server_1",
+    rank: 1,
+    clock: 7,
+  });
+  // Equal or older clocks, and the same claim unsigned, do not renew the
+  // lease: it lapses as if they never came.
+  for (const clock of [7, 3, undefined]) {
+    e.step({
+      type: "announcement",
+      nowMs: 1_000,
+      coordinator: "server_1",
+      rank: 1,
+      ...(clock === undefined ? {} : { clock }),
+    });
+  }
+  assertEquals(e.step({ type: "tick", nowMs: 20 + T.coordinatorLeaseMs + 1 }), [
+    { type: "coordinator_changed", coordinator: null, previous: "server_1" },
+    { type: "send_election", to: "server_1" },
+  ]);
+  // A newer clock is news again.
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 1_600,
+      coordinator: "server_1",
+      rank: 1,
+      clock: 8,
+    }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+});
+
+Deno.test("Election: the order is per claimant, and unsigned claims still count for servers never heard signed", () => {
+  const e = new Election({ name: "server_3", rank: 3 });
+  e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  e.step({
+    type: "announcement",
+    nowMs: 10,
+    coordinator: "server_2",
+    rank: 2,
+    clock: 50,
+  });
+  // server_1's clock is its own: lower than server_2's, still news.
+  assertEquals(
+    e.step({
+      type: "announcement",
+      nowMs: 20,
+      coordinator: "server_1",
+      rank: 1,
+      clock: 5,
+    }),
+    [{
+      type: "coordinator_changed",
+      coordinator: "server_1",
+      previous: "server_2",
+    }],
+  );
+  // An unsigned claim (a course server) is judged as before.
+  const other = new Election({ name: "server_3", rank: 3 });
+  other.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
+  assertEquals(
+    other.step({ type: "announcement", nowMs: 10, coordinator: "server_1" }),
+    [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
+  );
+});
+
+Deno.test("Election: a claimant's clock is forgotten once anything it sent before is stale", () => {
+  // A server whose data directory (and Lamport clock) was lost restarts
+  // with lower clocks: ignored until the memory lapses, then heard.
+  const e = follower();
+  e.step({
+    type: "announcement",
+    nowMs: 20,
+    coordinator: "server_1",
+    rank: 1,
+    clock: 900,
+  });
+  const restarted = (nowMs: number) =>
+    e.step({
+      type: "announcement",
+      nowMs,
+      coordinator: "server_1",
+      rank: 1,
+      clock: 3,
+    });
+  e.step({ type: "tick", nowMs: 5_000 });
+  assertEquals(e.coordinator === "server_1", false);
+  assertEquals(restarted(20 + T.claimMemoryMs), []);
+  assertEquals(restarted(21 + T.claimMemoryMs), [
+    { type: "coordinator_changed", coordinator: "server_1", previous: null },
+  ]);
+  assertEquals(e.coordinator, "server_1");
+});

@@ -27,6 +27,8 @@
  * @module
  */
 
+import { BERKELEY_ADJUST_SECONDS_MAX } from "./berkeley.ts";
+
 /** How to build a {@link PhysicalClock}. */
 export interface PhysicalClockOptions {
   /** The time source, seconds since the epoch (injected). */
@@ -35,12 +37,20 @@ export interface PhysicalClockOptions {
   offsetSeconds?: number;
   /** Rate error in parts per million: 100 gains 0.1 ms per second. */
   driftPpm?: number;
+  /**
+   * Largest adjustment {@link PhysicalClock.adjust} accepts, seconds
+   * (default {@linkcode BERKELEY_ADJUST_SECONDS_MAX}, the most a Berkeley
+   * round ever sends).
+   */
+  adjustSecondsMax?: number;
 }
 
 /** A drifting, adjustable clock over an injected time source. */
 export class PhysicalClock {
   /** Rate error in parts per million. */
   readonly driftPpm: number;
+  /** Largest adjustment accepted, seconds. */
+  readonly adjustSecondsMax: number;
   readonly #systemSeconds: () => number;
   readonly #epochSeconds: number;
   #baseOffsetSeconds: number;
@@ -51,6 +61,10 @@ export class PhysicalClock {
     this.#epochSeconds = options.systemSeconds();
     this.#baseOffsetSeconds = finiteOr(options.offsetSeconds, 0);
     this.driftPpm = finiteOr(options.driftPpm, 0);
+    const max = options.adjustSecondsMax;
+    this.adjustSecondsMax = typeof max === "number" && max >= 0
+      ? max
+      : BERKELEY_ADJUST_SECONDS_MAX;
   }
 
   /** The current reading, seconds since the epoch. */
@@ -69,11 +83,15 @@ export class PhysicalClock {
 
   /**
    * Adds `deltaSeconds` to the clock (a Berkeley `clock_adjust`). A value
-   * that is not a finite number is refused (returns false) so that a bad
-   * request cannot break the clock.
+   * that is not a finite number, or larger in magnitude than
+   * `adjustSecondsMax`, is refused (returns false) so that a bad request
+   * cannot break the clock or throw it far off.
    */
   adjust(deltaSeconds: number): boolean {
-    if (typeof deltaSeconds !== "number" || !Number.isFinite(deltaSeconds)) {
+    if (
+      typeof deltaSeconds !== "number" || !Number.isFinite(deltaSeconds) ||
+      Math.abs(deltaSeconds) > this.adjustSecondsMax
+    ) {
       return false;
     }
     this.#baseOffsetSeconds += deltaSeconds;

@@ -1,4 +1,5 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { BERKELEY_ADJUST_SECONDS_MAX } from "./berkeley.ts";
 import { PhysicalClock, simulatedDrift } from "./physical_clock.ts";
 
 function near(actual: number, expected: number, tolerance = 1e-9): void {
@@ -37,6 +38,28 @@ Deno.test("PhysicalClock: a non-finite adjustment is refused", () => {
   equal(clock.adjust(Number.POSITIVE_INFINITY), false);
   equal(clock.adjust("1" as unknown as number), false);
   equal(clock.now(), 5);
+});
+
+Deno.test("PhysicalClock: an adjustment beyond the bound is refused", () => {
+  const clock = new PhysicalClock({ systemSeconds: () => 5 });
+  equal(clock.adjustSecondsMax, BERKELEY_ADJUST_SECONDS_MAX);
+  equal(clock.adjust(BERKELEY_ADJUST_SECONDS_MAX + 1e-6), false);
+  equal(clock.adjust(-1e9), false);
+  equal(clock.now(), 5);
+  equal(clock.adjust(-BERKELEY_ADJUST_SECONDS_MAX), true);
+  near(clock.now(), 5 - BERKELEY_ADJUST_SECONDS_MAX);
+  const tight = new PhysicalClock({
+    systemSeconds: () => 5,
+    adjustSecondsMax: 0.25,
+  });
+  equal(tight.adjust(0.3), false);
+  equal(tight.adjust(0.25), true);
+  // A nonsensical bound falls back to the default.
+  const odd = new PhysicalClock({
+    systemSeconds: () => 5,
+    adjustSecondsMax: -1,
+  });
+  equal(odd.adjustSecondsMax, BERKELEY_ADJUST_SECONDS_MAX);
 });
 
 Deno.test("PhysicalClock: defaults are no offset and no drift", () => {
