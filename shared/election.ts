@@ -52,6 +52,13 @@
  *   known, we start an election (which we, or someone higher, will win).
  * - `status` replies inform a server that has no coordinator yet, and
  *   renew the lease when the coordinator itself answers that it is one.
+ * - A coordinator with a higher server in the list asks that server's
+ *   `status` every two announcement intervals, and steps down when it
+ *   answers that it is the coordinator: a top server that returns during a
+ *   proxy outage wins at once, and its announcements, which would make the
+ *   old coordinator step down, are lost with the proxy. (Its followers
+ *   then stop hearing that it still is, so their lease runs out and they
+ *   elect; the higher servers' `status` replies settle it.)
  *
  * ## Replayed announcements
  *
@@ -228,6 +235,7 @@ export class Election {
   #nextAnnounceAtMs = Infinity;
   /** Earliest time for the next lease probe (see `#tick`). */
   #nextProbeAtMs = -Infinity;
+  #nextHigherProbeAtMs = -Infinity;
   #nowMs = -Infinity;
   #elections = 0;
   /** Per claimant: the greatest signed clock heard, and when. */
@@ -329,6 +337,22 @@ export class Election {
       // answer renews the lease (see `#onStatusReply`).
       this.#nextProbeAtMs = nowMs + this.#timings.announceIntervalMs / 2;
       actions.push({ type: "query_status", to: coordinator });
+    }
+    if (
+      this.isCoordinator && nowMs >= this.#nextHigherProbeAtMs &&
+      this.#higherPeers().length > 0
+    ) {
+      // A higher server listed while we coordinate: it may have come back
+      // and won (it wins at once when nobody outranks it) while its
+      // announcements are lost with the proxy. Ask it directly; a reply
+      // that it is the coordinator makes us step down (`#onStatusReply`).
+      this.#nextHigherProbeAtMs = nowMs + 2 * this.#timings.announceIntervalMs;
+      actions.push(
+        ...this.#higherPeers().map((to): ElectionAction => ({
+          type: "query_status",
+          to,
+        })),
+      );
     }
     if (nowMs < this.#deadlineMs) {
       if (this.isCoordinator && nowMs >= this.#nextAnnounceAtMs) {
@@ -461,6 +485,14 @@ export class Election {
     from?: string,
   ): ElectionAction[] {
     if (claimant === null || claimant === this.name) return [];
+    if (this.isCoordinator && from !== undefined && claimant === from) {
+      // A higher server answered that it coordinates: bully, it wins.
+      const rank = this.#peers.get(from);
+      if (rank !== undefined && rank < this.rank) {
+        return this.#accept(nowMs, from, rank);
+      }
+      return [];
+    }
     if (this.#coordinator !== null) {
       // Our coordinator answered that it still is: as good as hearing its
       // announcement.

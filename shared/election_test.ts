@@ -1,5 +1,10 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { Election, ELECTION_TIMINGS, type Peer } from "./election.ts";
+import {
+  Election,
+  ELECTION_TIMINGS,
+  type ElectionAction,
+  type Peer,
+} from "./election.ts";
 
 const S1: Peer = { name: "server_1", rank: 1 };
 const S2: Peer = { name: "server_2", rank: 2 };
@@ -673,4 +678,103 @@ Deno.test("Election: a claimant's clock is forgotten once anything it sent befor
     { type: "coordinator_changed", coordinator: "server_1", previous: null },
   ]);
   assertEquals(e.coordinator, "server_1");
+});
+
+Deno.test("a top server returning during a proxy outage becomes the only coordinator", () => {
+  // Three elections wired together: announcements only while the proxy is
+  // up; `status` and `election` requests always (they are direct).
+  const nodes = new Map<string, Election>();
+  const queue: { to: string; input: Parameters<Election["step"]>[0] }[] = [];
+  let proxyUp = true;
+  let now = 0;
+  const route = (from: string, actions: ElectionAction[]) => {
+    for (const action of actions) {
+      if (action.type === "announce") {
+        if (!proxyUp) continue;
+        for (const name of nodes.keys()) {
+          if (name === from) continue;
+          queue.push({
+            to: name,
+            input: {
+              type: "announcement",
+              nowMs: now,
+              coordinator: action.coordinator,
+              rank: action.rank,
+            },
+          });
+        }
+      } else if (action.type === "query_status") {
+        const target = nodes.get(action.to);
+        if (target === undefined) continue;
+        queue.push({
+          to: from,
+          input: {
+            type: "status_reply",
+            nowMs: now,
+            coordinator: target.coordinator,
+            from: action.to,
+          },
+        });
+      } else if (action.type === "send_election") {
+        if (!nodes.has(action.to)) continue;
+        queue.push({
+          to: action.to,
+          input: {
+            type: "election_request",
+            nowMs: now,
+            fromRank: nodes.get(from)!.rank,
+          },
+        });
+        queue.push({
+          to: from,
+          input: { type: "election_ok", nowMs: now, from: action.to },
+        });
+      }
+    }
+  };
+  const drain = () => {
+    while (queue.length > 0) {
+      const { to, input } = queue.shift()!;
+      const node = nodes.get(to);
+      if (node) route(to, node.step({ ...input, nowMs: now }));
+    }
+  };
+  const run = (untilMs: number, peers: Peer[]) => {
+    for (; now < untilMs; now += 25) {
+      for (const [name, node] of nodes) {
+        route(name, node.step({ type: "tick", nowMs: now }));
+      }
+      if (now % 1000 === 0) {
+        for (const [name, node] of nodes) {
+          route(name, node.step({ type: "peers", nowMs: now, peers }));
+        }
+      }
+      drain();
+    }
+  };
+  // server_1 is down: server_2 coordinates, server_3 follows.
+  for (const peer of [S2, S3]) {
+    const node = new Election({ name: peer.name, rank: peer.rank });
+    nodes.set(peer.name, node);
+    route(peer.name, node.step({ type: "start", nowMs: now, peers: [S2, S3] }));
+    drain();
+  }
+  run(3000, [S2, S3]);
+  assertEquals(nodes.get("server_2")!.isCoordinator, true);
+  assertEquals(nodes.get("server_3")!.coordinator, "server_2");
+  // The proxy goes down, then server_1 comes back.
+  proxyUp = false;
+  const s1 = new Election({ name: "server_1", rank: 1 });
+  nodes.set("server_1", s1);
+  route(
+    "server_1",
+    s1.step({ type: "start", nowMs: now, peers: [S1, S2, S3] }),
+  );
+  drain();
+  run(now + 10_000, [S1, S2, S3]);
+  const coordinators = [...nodes.values()].filter((n) => n.isCoordinator)
+    .map((n) => n.name);
+  assertEquals(coordinators, ["server_1"]);
+  assertEquals(nodes.get("server_2")!.coordinator, "server_1");
+  assertEquals(nodes.get("server_3")!.coordinator, "server_1");
 });
