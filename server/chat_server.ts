@@ -249,8 +249,14 @@ export class ChatServer {
       intervalMs: config.heartbeatIntervalMs,
       requester: this.#requester,
       log,
-      onRank: (rank) => this.#coordination.setRank(rank),
-      onList: (list) => this.#onList(list),
+      onRank: (rank) => {
+        this.#remember(META_RANK, String(rank));
+        this.#coordination.setRank(rank);
+      },
+      onList: (list) => {
+        this.#remember(META_LIST, JSON.stringify(list));
+        this.#onList(list);
+      },
     });
     this.#running = this.#pump.start();
   }
@@ -404,6 +410,15 @@ export class ChatServer {
   }
 
   #begin(): void {
+    // Until the reference answers, go on from what it said last time: a
+    // server started while the reference is down still finds its peers,
+    // elects and catches up. Its fresh answers replace these.
+    const rank = Number(this.#store.getMeta(META_RANK));
+    if (Number.isSafeInteger(rank) && rank >= 0) {
+      this.#coordination.setRank(rank);
+    }
+    const list = savedList(this.#store.getMeta(META_LIST));
+    if (list !== undefined) this.#onList(list);
     const tickMs = this.config.tickMs ?? 25;
     this.#ticker = setInterval(() => {
       try {
@@ -490,6 +505,15 @@ export class ChatServer {
     );
   }
 
+  /** Stores a value of the reference's when it changed (a durable write). */
+  #remember(key: string, value: string): void {
+    try {
+      if (this.#store.getMeta(key) !== value) this.#store.setMeta(key, value);
+    } catch (error) {
+      this.#log.warn("meta_save_failed", { key, error: String(error) });
+    }
+  }
+
   #onList(reported: ServerEntry[]): void {
     // Only entries with an address are servers we can talk to; a name that
     // took a rank without one (a test probe, a course tool) cannot answer an
@@ -561,6 +585,29 @@ export class ChatServer {
 }
 
 const REPLICATION_TOPIC = new TextEncoder().encode("replication");
+/** Store meta: the rank the reference gave this server last. */
+const META_RANK = "reference.rank";
+/** Store meta: the last server list from the reference (JSON). */
+const META_LIST = "reference.list";
+
+/** A list saved under {@linkcode META_LIST}, if it reads as one. */
+function savedList(text: string | undefined): ServerEntry[] | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(value)) return undefined;
+  const optionalText = (v: unknown) => v === undefined || typeof v === "string";
+  const ok = value.every((entry) =>
+    typeof entry === "object" && entry !== null &&
+    typeof entry.name === "string" && Number.isSafeInteger(entry.rank) &&
+    optionalText(entry.address) && optionalText(entry.peer_address)
+  );
+  return ok ? value as ServerEntry[] : undefined;
+}
 
 /** `tcp://127.0.0.1:<port>` for wildcard binds, else the bound endpoint. */
 export function advertisedAddress(boundEndpoint: string): string {
