@@ -549,14 +549,20 @@ export class ChatServer {
         // Anyone can publish on the proxy: only a signed announcement
         // (its rank checks out) may move our clock by any amount.
         const rank = announcedRank(publication, auth, this.#physical.now());
-        if (rank !== undefined) this.#lamport.receive(publication.clock);
-        else this.#lamport.receiveUntrusted(publication.clock);
+        if (rank === undefined) {
+          // Unsigned, or not by a cluster member: anyone can publish
+          // "coordinator: me" on the proxy, and the name may hold a top
+          // rank at the reference. Only its clock is merged (bounded).
+          this.#lamport.receiveUntrusted(publication.clock);
+          return;
+        }
+        this.#lamport.receive(publication.clock);
         // The signed Lamport clock orders a claimant's announcements: a
         // replayed one (still fresh) is not newer and is ignored.
         this.#coordination.onAnnouncement(
           publication.coordinator,
           rank,
-          rank === undefined ? undefined : publication.clock,
+          publication.clock,
         );
         return;
       }
@@ -620,11 +626,11 @@ export function advertisedAddress(boundEndpoint: string): string {
 }
 
 /**
- * The `rank` of an election announcement (our extension), trusted only
- * when the announcement is signed (`auth` over `"announce"`, the stamp and
+ * The `rank` of an election announcement (our extension), when the
+ * announcement is signed (`auth` over `"announce"`, the stamp and
  * `[coordinator, rank]`, as for requests): anyone can publish on the proxy,
- * and a forged low rank would win every election. Without a valid
- * signature the election uses the rank the reference lists for that name.
+ * and a forged claim would win every election. An announcement without a
+ * valid signature (`undefined` here) is ignored.
  */
 function announcedRank(
   announcement: Extract<Publication, { kind: "election" }>,

@@ -13,13 +13,17 @@
  *   `subscribe`: user, channel; `publish`: user, channel, message, then
  *   request_id when given; `message`: src, dst, message, then request_id
  *   when given);
- * - a `sync` or `sync_state` reply: `"agora/reply/v1\n"` followed by the
- *   JSON array `[service, the request's auth, ...fields]`, the fields being
+ * - a reply to a signed request (`sync`, `sync_state`; `clock`, `election`
+ *   and `status` when signed): `"agora/reply/v1\n"` followed by the JSON
+ *   array `[service, the request's auth, ...fields]`, the fields being
  *   `sync`: last, then the records' array as for `replicate`; `sync_state`:
- *   the vector as `[origin, seq]` pairs sorted by origin. The request's MAC
- *   ties the reply to one signed request, so only a cluster member can
- *   answer it: anyone can register a name at the reference, and a reply's
- *   records are stored as they come;
+ *   the vector as `[origin, seq]` pairs sorted by origin; `clock`: time;
+ *   `election`: election; `status`: name, rank, coordinator (`null` when
+ *   absent). The request's MAC ties the reply to one signed request, so
+ *   only a cluster member can answer it: anyone can register a name at the
+ *   reference, a `sync` reply's records are stored as they come, a `clock`
+ *   reply moves Berkeley's average, and `status` and `election` replies
+ *   steer elections;
  * - a request: `"agora/request/v1\n"` followed by the JSON array
  *   `[service, timestamp, clock, ...fields]`, the fields per service being
  *   `clock_adjust`: adjust, name, round (`null` when absent); `sync`:
@@ -222,6 +226,12 @@ export function authenticatedReplyFields(
           [b],
         ) => a < b ? -1 : a > b ? 1 : 0),
       ];
+    case "clock":
+      return [data.time];
+    case "election":
+      return [data.election];
+    case "status":
+      return [data.name, data.rank ?? null, data.coordinator ?? null];
     default:
       return undefined;
   }

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import {
   decodeValue,
   encodeEnvelope,
+  encodeValue,
   floatSeconds,
 } from "@agora/shared/protocol";
-import { Router } from "@agora/shared/zmq";
+import { Publisher, Router } from "@agora/shared/zmq";
 import { authenticatedReplyFields, PeerAuth } from "./peer_auth.ts";
 import { Requester, RequestError } from "./requester.ts";
 import { startCluster } from "./testing/cluster.ts";
@@ -136,7 +137,7 @@ Deno.test("a sync_state MAC covers the whole vector, in any key order", () => {
     /not valid/,
     "a reply cannot be replayed for another request",
   );
-  assert.equal(authenticatedReplyFields("status", {}), undefined);
+  assert.equal(authenticatedReplyFields("users", {}), undefined);
 });
 
 Deno.test("a rogue name registered at the reference gets none of its records stored", async () => {
@@ -185,6 +186,97 @@ Deno.test("a rogue name registered at the reference gets none of its records sto
       "a vector without a valid MAC started no fetch",
     );
   } finally {
+    clearInterval(beat);
+    reference.close();
+    await rogue.close();
+    await cluster.stop();
+  }
+});
+
+Deno.test("a rogue registered first with the top rank, answering and announcing, is never believed coordinator", async () => {
+  const cluster = await startCluster({ servers: 0 });
+  // Answers like a coordinator would, with no cluster secret.
+  const rogue = await fakePeer((request) => {
+    switch (request.service) {
+      case "status":
+        return {
+          name: "mallory",
+          rank: 1,
+          coordinator: "mallory",
+          offset: 0,
+          counts: {},
+          vector: {},
+        };
+      case "election":
+        return { election: "OK" };
+      case "clock":
+        return { time: Date.now() / 1000 + 1.5 };
+      default:
+        return { status: "erro", description: "no" };
+    }
+  });
+  const reference = new TestClient(cluster.reference);
+  const beat = setInterval(() => {
+    reference.call("heartbeat", { user: "mallory", address: rogue.address })
+      .catch(() => {});
+  }, 300);
+  // And claims the role on the proxy, as the protocol's announcements go
+  // (no signature: it has no secret).
+  const publisher = new Publisher({ linger: 0 });
+  publisher.connect(cluster.proxyPub);
+  let clock = 1;
+  const announcing = setInterval(() => {
+    void publisher.send([
+      new TextEncoder().encode("servers"),
+      encodeValue({
+        service: "election",
+        data: {
+          coordinator: "mallory",
+          timestamp: floatSeconds(Date.now() / 1000),
+          clock: clock++,
+        },
+      }),
+    ]);
+  }, 200);
+  try {
+    const { data } = await reference.call("rank", {
+      user: "mallory",
+      address: rogue.address,
+    });
+    assert.equal(data.rank, 1, "the rogue holds the top rank");
+    await cluster.start("server_1");
+    await cluster.start("server_2");
+    const coordinators = async () =>
+      await Promise.all(
+        ["server_1", "server_2"].map(async (name) =>
+          (await cluster.status(name)).coordinator
+        ),
+      );
+    await waitFor(
+      "both servers to follow server_1",
+      async () =>
+        (await coordinators()).every((c) => c === "server_1") || undefined,
+      15_000,
+    );
+    assert.ok(
+      rogue.requests.some((r) => r.service === "status"),
+      "the servers did ask the rogue",
+    );
+    // Still so after the coordinators' probes of the higher-ranked rogue.
+    const probesBefore = rogue.requests.filter((r) =>
+      r.service === "status"
+    ).length;
+    await waitFor(
+      "two more status probes at the rogue",
+      () =>
+        rogue.requests.filter((r) => r.service === "status").length >=
+          probesBefore + 2 || undefined,
+      10_000,
+    );
+    assert.deepEqual(await coordinators(), ["server_1", "server_1"]);
+  } finally {
+    clearInterval(announcing);
+    publisher.close();
     clearInterval(beat);
     reference.close();
     await rogue.close();

@@ -3,12 +3,12 @@
  *
  * | service | auth | reply `data` |
  * |---|---|---|
- * | `clock` | no | `time`: physical clock reading when the reply is sent, s |
- * | `election` | no | `election: "OK"` (then our own election, if we outrank the sender) |
+ * | `clock` | no | `time`: physical clock reading when the reply is sent, s; `auth` when signed |
+ * | `election` | no | `election: "OK"` (then our own election, if we outrank the sender); `auth` when signed |
  * | `clock_adjust` | yes | `status: "OK"`, `offset` (s); extensions in the request: `name`, `round` |
  * | `sync` | yes | `records` of `origin` after `after` (≤ `limit`), `last` = highest contiguous seq held, `auth` |
  * | `sync_state` | yes | `vector`, `auth` |
- * | `status` | no | see {@linkcode StatusSource} |
+ * | `status` | no | see {@linkcode StatusSource}; `auth` when signed |
  *
  * `clock` and `election` work without `auth` for course clients; `status`
  * too, for the web dashboard (it is read-only).
@@ -64,12 +64,15 @@ export class PeerServices implements PeerHandler {
         // trip, not the time the reply waited behind the batch.
         return () => ({
           service: "clock",
-          data: { time: this.#o.nowSeconds() },
+          data: signed(auth, "clock", { time: this.#o.nowSeconds() }, request),
         });
       }
       case "election":
         coordination.onElectionRequest(request.data.rank);
-        return { service: "election", data: { election: "OK" } };
+        return {
+          service: "election",
+          data: signed(auth, "election", { election: "OK" as const }, request),
+        };
       case "clock_adjust": {
         const { name, round } = request.data;
         const refused = auth.checkRequest(
@@ -124,7 +127,10 @@ export class PeerServices implements PeerHandler {
         };
       }
       case "status":
-        return { service: "status", data: this.#o.status() };
+        return {
+          service: "status",
+          data: signed(auth, "status", this.#o.status(), request),
+        };
       default: {
         const never: never = request;
         throw new Error(`Unhandled service ${JSON.stringify(never)}`);
@@ -133,16 +139,21 @@ export class PeerServices implements PeerHandler {
   }
 }
 
-/** `data` with the `auth` that binds it to the signed `request`. */
-function signed<T extends Record<string, unknown>>(
+/**
+ * `data` with the `auth` that binds it to the signed `request`, or as it is
+ * when the request was not signed (course clients and tools).
+ */
+function signed<T extends object>(
   auth: PeerAuth,
-  service: "sync" | "sync_state",
+  service: PeerService,
   data: T,
   request: { data: { auth?: string } },
-): T & { auth: string } {
-  const fields = authenticatedReplyFields(service, data) ?? [];
-  return {
-    ...data,
-    auth: auth.reply(service, request.data.auth ?? "", fields),
-  };
+): T & { auth?: string } {
+  const requestAuth = request.data.auth;
+  if (requestAuth === undefined) return data;
+  const fields = authenticatedReplyFields(
+    service,
+    data as Record<string, unknown>,
+  ) ?? [];
+  return { ...data, auth: auth.reply(service, requestAuth, fields) };
 }

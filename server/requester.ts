@@ -106,17 +106,16 @@ export class Requester {
     }
     const replyData = parsed.value.data as Record<string, unknown>;
     const covered = authenticatedReplyFields(service, replyData);
-    if (covered !== undefined) {
-      // A reply whose content is stored (records) or acted on (a vector)
-      // must come from a cluster member, whatever address answered.
-      const refused = requestAuth === undefined
-        ? `A "${service}" request must be signed to check its reply.`
-        : this.#options.auth.checkReply(
-          service,
-          requestAuth,
-          covered,
-          replyData.auth as string | undefined,
-        );
+    if (covered !== undefined && requestAuth !== undefined) {
+      // A reply that is stored (records) or acted on (a vector, a clock
+      // reading, a coordinator) must come from a cluster member, whatever
+      // address answered: anyone can register one at the reference.
+      const refused = this.#options.auth.checkReply(
+        service,
+        requestAuth,
+        covered,
+        replyData.auth as string | undefined,
+      );
       if (refused !== undefined) {
         throw new RequestError(
           `Refused the reply from "${endpoint}": ${refused}`,

@@ -21,6 +21,15 @@ import type {
   ServerEntry,
 } from "./types.ts";
 
+/** Replies that may carry an `auth` MAC (server-to-server services). */
+const SIGNED_REPLIES: ReadonlySet<string> = new Set([
+  "clock",
+  "election",
+  "status",
+  "sync",
+  "sync_state",
+]);
+
 /**
  * Parses the reply to a request of service `expected`. The reply is either
  * that service's reply or an `error` reply (both are `ok: true`: the peer
@@ -60,14 +69,20 @@ export function parseReply<S extends ReplyService>(
   const r = new FieldReader(data);
   const timestamp = r.timestamp();
   const clock = r.clock();
+  // A server-to-server reply's MAC (see server/peer_auth.ts), kept for the
+  // requester to check.
+  const auth = SIGNED_REPLIES.has(service)
+    ? r.optionalToken("auth")
+    : undefined;
   const fields = _readReply(service as ReplyService, r) as
     & ReplyDataMap[ReplyService]
-    & { timestamp?: number; clock?: number };
+    & { timestamp?: number; clock?: number; auth?: string };
   if (r.error !== undefined) {
     return { ok: false, description: `Invalid "${service}" reply: ${r.error}` };
   }
   if (timestamp !== undefined) fields.timestamp = timestamp;
   if (clock !== undefined) fields.clock = clock;
+  if (auth !== undefined) fields.auth = auth;
   return {
     ok: true,
     value: { service, data: fields } as
@@ -123,8 +138,7 @@ function _readReply(
       if (status === "erro") return { status, description: _reason(r) };
       return { status, offset: r.number("offset") };
     }
-    case "sync": {
-      const auth = r.optionalToken("auth");
+    case "sync":
       return {
         records: r.list(
           "records",
@@ -132,16 +146,9 @@ function _readReply(
             _element<ChatRecord>(r, "records", index, parseChatRecord(item)),
         ),
         last: r.integer("last", 0),
-        ...(auth === undefined ? {} : { auth }),
       };
-    }
-    case "sync_state": {
-      const auth = r.optionalToken("auth");
-      return {
-        vector: r.countMap("vector"),
-        ...(auth === undefined ? {} : { auth }),
-      };
-    }
+    case "sync_state":
+      return { vector: r.countMap("vector") };
     case "status": {
       const rank = r.get("rank") === undefined ? null : r.integer("rank", 0);
       const coordinator = r.get("coordinator") === undefined

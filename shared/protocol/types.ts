@@ -255,6 +255,8 @@ export interface ServerStatus {
   counts: Record<string, number>;
   /** Replication vector: origin → highest contiguous sequence held. */
   vector: Record<string, number>;
+  /** MAC over `name`, `rank`, `coordinator` when the request was signed. */
+  auth?: string;
 }
 
 /** The `data` of each reply, without the stamp. */
@@ -281,10 +283,14 @@ export interface ReplyDataMap {
     | { status: "erro"; description: string };
   /** Reply to `subscribe`. */
   subscribe: Outcome;
-  /** Reply to `clock`: the physical clock reading, seconds. */
-  clock: { time: number };
+  /**
+   * Reply to `clock`: the physical clock reading, seconds; `auth` when the
+   * request was signed (see `server/peer_auth.ts`), as for `election`,
+   * `status`, `sync` and `sync_state`.
+   */
+  clock: { time: number; auth?: string };
   /** Reply to `election`. */
-  election: { election: "OK" };
+  election: { election: "OK"; auth?: string };
   /** Reply to `clock_adjust`: the offset now applied, seconds. */
   clock_adjust:
     | { status: "OK"; offset: number }
