@@ -43,6 +43,7 @@ export class BatchView implements ChatView {
   /** Posts of the batch by author and request key (`requestKey`). */
   readonly #requests = new Map<string, KeyedPost>();
   #pending = 0;
+  #batchReads = 0;
 
   /** Reads `store`; remembers at most `knownMax` names of each kind. */
   constructor(store: Store, knownMax = KNOWN_NAMES_MAX) {
@@ -53,6 +54,15 @@ export class BatchView implements ChatView {
   /** How many records of the batch are pending. */
   get pending(): number {
     return this.#pending;
+  }
+
+  /**
+   * How many lookups so far were answered by the batch's pending records
+   * and not by the store: a reply that took one stands on the batch, and
+   * must become a failure if the batch is not stored (see `Pump`).
+   */
+  get batchReads(): number {
+    return this.#batchReads;
   }
 
   /** Adds records of the batch (local or replicated) to the view. */
@@ -111,30 +121,45 @@ export class BatchView implements ChatView {
     user: string,
     requestId: string,
   ): KeyedPost | undefined {
-    return this.#store.requestPost(op, user, requestId) ??
-      this.#requests.get(requestKey(op, user, requestId));
+    const stored = this.#store.requestPost(op, user, requestId);
+    if (stored !== undefined) return stored;
+    return this.#fromBatch(
+      this.#requests.get(requestKey(op, user, requestId)),
+    );
   }
 
   /** Whether the user exists in the store or the batch. */
   hasUser(name: string): boolean {
-    if (this.#knownUsers.has(name) || this.#users.has(name)) return true;
-    if (!this.#store.hasUser(name)) return false;
-    remember(this.#knownUsers, name, this.#knownMax);
-    return true;
+    if (this.#knownUsers.has(name)) return true;
+    if (this.#store.hasUser(name)) {
+      remember(this.#knownUsers, name, this.#knownMax);
+      return true;
+    }
+    return this.#fromBatch(this.#users.has(name) || undefined) ?? false;
   }
 
   /** Whether the channel exists in the store or the batch. */
   hasChannel(name: string): boolean {
-    if (this.#knownChannels.has(name) || this.#channels.has(name)) return true;
-    if (!this.#store.hasChannel(name)) return false;
-    remember(this.#knownChannels, name, this.#knownMax);
-    return true;
+    if (this.#knownChannels.has(name)) return true;
+    if (this.#store.hasChannel(name)) {
+      remember(this.#knownChannels, name, this.#knownMax);
+      return true;
+    }
+    return this.#fromBatch(this.#channels.has(name) || undefined) ?? false;
   }
 
   /** Whether `user` follows `channel` in the store or the batch. */
   isSubscribed(user: string, channel: string): boolean {
-    return this.#subscriptions.has(subscriptionKey(user, channel)) ||
-      this.#store.subscriptions(user).includes(channel);
+    if (this.#store.subscriptions(user).includes(channel)) return true;
+    return this.#fromBatch(
+      this.#subscriptions.has(subscriptionKey(user, channel)) || undefined,
+    ) ?? false;
+  }
+
+  /** Counts an answer found only in the batch (see `batchReads`). */
+  #fromBatch<T>(found: T | undefined): T | undefined {
+    if (found !== undefined) this.#batchReads++;
+    return found;
   }
 
   /** Every user name, sorted by code point (UTF-8 byte order). */

@@ -81,8 +81,11 @@ export interface PumpOptions {
   publisher: Publisher;
   /** Stages and commits records. */
   committer: Committer;
-  /** The state handlers read. */
-  view: ChatView;
+  /**
+   * The state handlers read; `batchReads` (see `BatchView`) tells which
+   * replies stood on the batch's pending records.
+   */
+  view: ChatView & { readonly batchReads?: number };
   /** Makes this server's records. */
   make: RecordFactory;
   /** Merges a received Lamport clock. */
@@ -135,7 +138,8 @@ interface Entry {
   envelope: Uint8Array[];
   reply: LazyReply;
   service: string;
-  wrote: boolean;
+  /** Its reply stands on the batch: it wrote, or read what the batch holds. */
+  standsOnBatch: boolean;
 }
 
 const CLIENT: ReadonlySet<string> = new Set(CLIENT_SERVICES);
@@ -309,7 +313,7 @@ export class Pump {
         envelope,
         reply: parsed.reply,
         service: parsed.service ?? "",
-        wrote: false,
+        standsOnBatch: false,
       });
       return;
     }
@@ -321,7 +325,7 @@ export class Pump {
         envelope,
         reply: errorReply(CLIENT_ON_PEER_SOCKET, request.service),
         service: request.service,
-        wrote: false,
+        standsOnBatch: false,
       });
     } else if (CLIENT.has(request.service)) {
       this.#client(envelope, request as Request<ClientService>);
@@ -337,6 +341,7 @@ export class Pump {
     }
     let entry: Entry;
     try {
+      const readsBefore = this.#o.view.batchReads;
       const handled = handleClientRequest(request, this.#o.view, this.#o.make);
       committer.stageLocal(handled.records);
       entry = {
@@ -344,7 +349,8 @@ export class Pump {
         envelope,
         reply: handled.reply,
         service: request.service,
-        wrote: handled.records.length > 0,
+        standsOnBatch: handled.records.length > 0 ||
+          this.#o.view.batchReads !== readsBefore,
       };
     } catch (error) {
       this.#stats.handlerErrors++;
@@ -360,7 +366,7 @@ export class Pump {
           request.service,
         ),
         service: request.service,
-        wrote: false,
+        standsOnBatch: false,
       };
     }
     this.#entries.push(entry);
@@ -397,7 +403,7 @@ export class Pump {
       envelope,
       reply,
       service: request.service,
-      wrote: false,
+      standsOnBatch: false,
     });
   }
 
@@ -432,9 +438,10 @@ export class Pump {
       }
     }
     for (const entry of entries) {
-      const reply = !stored && mayRestOnBatch(entry)
-        ? failureReply(entry.service as FailableService, STORE_FAILED)
-        : entry.reply;
+      const reply =
+        !stored && entry.standsOnBatch && FAILABLE.has(entry.service)
+          ? failureReply(entry.service as FailableService, STORE_FAILED)
+          : entry.reply;
       this.#send(entry.router, entry.envelope, reply);
     }
   }
@@ -455,25 +462,6 @@ export class Pump {
       this.#o.log.debug("reply_failed", { error: text(error) })
     );
   }
-}
-
-/**
- * Whether a reply could stand on the failed batch's records: its own write,
- * or a success read from what the batch had staged (a keyed retry answered
- * with the id of the batch's post, a second `subscribe` answered from the
- * first). Such a reply must become the failure reply, or a client would hold
- * an OK for something never stored, and the id it names would be given to
- * another post. A failure reply stays as it is; a success that did not need
- * the batch becomes an error too, which a retry undoes (every failable
- * service is idempotent).
- */
-function mayRestOnBatch(entry: Entry): boolean {
-  if (!FAILABLE.has(entry.service)) return false;
-  if (entry.wrote) return true;
-  const reply = entry.reply;
-  if (typeof reply === "function") return false;
-  const status = (reply.data as { status?: unknown }).status;
-  return status === "sucesso" || status === "OK";
 }
 
 function text(error: unknown): string {

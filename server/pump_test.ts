@@ -288,3 +288,29 @@ Deno.test("a failed commit gives no sucesso to a second subscribe answered from 
     await p.close();
   }
 });
+
+Deno.test("a failed commit turns an answer read from the batch into a failure, and leaves one read from the store", async () => {
+  let failing = false;
+  const p = await setup({ failAppends: () => failing });
+  try {
+    await p.send([
+      ["login", { user: "ana" }],
+      ["channel", { channel: "geral" }],
+      ["subscribe", { user: "ana", channel: "geral" }],
+    ]);
+    failing = true;
+    const replies = await p.send([
+      ["channel", { channel: "nova" }],
+      // "already exists" only because of the batch's own first request.
+      ["channel", { channel: "nova" }],
+      // Already stored: its answer does not depend on the batch.
+      ["subscribe", { user: "ana", channel: "geral" }],
+    ]);
+    failing = false;
+    assert.deepEqual(replies.map((r) => r.status), ["erro", "erro", "sucesso"]);
+    assert.match(String(replies[1].description), /could not store/);
+    assert.deepEqual(p.store.channels(), ["geral"]);
+  } finally {
+    await p.close();
+  }
+});
