@@ -39,6 +39,7 @@
  */
 
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { compareCodePoints } from "@agora/shared/order";
 import type { ChatRecord } from "@agora/shared/record";
 
 /** How far a request's timestamp may be from the receiver's clock, seconds. */
@@ -163,33 +164,38 @@ export class PeerAuth {
   }
 
   /**
-   * The MAC of a reply to a signed request (`requestAuth`), covering
-   * {@linkcode authenticatedReplyFields} of its data.
+   * The MAC binding a reply's `data` to the signed request `requestAuth`
+   * (see the module docs), or `undefined` for a service whose replies are
+   * not authenticated.
    */
   reply(
     service: string,
     requestAuth: string,
-    fields: readonly unknown[],
-  ): string {
+    data: Record<string, unknown>,
+  ): string | undefined {
+    const fields = authenticatedReplyFields(service, data);
+    if (fields === undefined) return undefined;
     return this.#mac(
       REPLY_DOMAIN + JSON.stringify([service, requestAuth, ...fields]),
     );
   }
 
   /**
-   * Checks the `auth` of a reply to the signed request `requestAuth`;
-   * returns why it is refused, or `undefined` when it is good.
+   * Checks the `auth` in a reply's `data` to the signed request
+   * `requestAuth`; returns why it is refused, or `undefined` when it is
+   * good (or the service's replies are not authenticated).
    */
   checkReply(
     service: string,
     requestAuth: string,
-    fields: readonly unknown[],
-    auth: string | undefined,
+    data: Record<string, unknown>,
   ): string | undefined {
-    if (auth === undefined) {
+    const expected = this.reply(service, requestAuth, data);
+    if (expected === undefined) return undefined;
+    if (typeof data.auth !== "string") {
       return `The "${service}" reply carries no "auth".`;
     }
-    if (!this.#equal(auth, this.reply(service, requestAuth, fields))) {
+    if (!this.#equal(data.auth, expected)) {
       return `The "${service}" reply's "auth" is not valid.`;
     }
     return undefined;
@@ -209,7 +215,7 @@ export class PeerAuth {
  * The fields a reply's MAC covers (see the module docs), or `undefined` for
  * a service whose replies are not authenticated.
  */
-export function authenticatedReplyFields(
+function authenticatedReplyFields(
   service: string,
   data: Record<string, unknown>,
 ): unknown[] | undefined {
@@ -224,7 +230,7 @@ export function authenticatedReplyFields(
         Object.entries(data.vector as Record<string, number>).sort((
           [a],
           [b],
-        ) => a < b ? -1 : a > b ? 1 : 0),
+        ) => compareCodePoints(a, b)),
       ];
     case "clock":
       return [data.time];

@@ -24,7 +24,7 @@ import {
   type ServerStatus,
 } from "@agora/shared/protocol";
 import type { Coordination } from "./coordination.ts";
-import { authenticatedReplyFields, type PeerAuth } from "./peer_auth.ts";
+import type { PeerAuth } from "./peer_auth.ts";
 import type { LazyReply, PeerHandler } from "./pump.ts";
 import type { Store } from "./storage.ts";
 
@@ -143,7 +143,7 @@ export class PeerServices implements PeerHandler {
  * `data` with the `auth` that binds it to the signed `request`, or as it is
  * when the request was not signed (course clients and tools).
  */
-function signed<T extends object>(
+function signed<T extends Record<string, unknown>>(
   auth: PeerAuth,
   service: PeerService,
   data: T,
@@ -151,9 +151,5 @@ function signed<T extends object>(
 ): T & { auth?: string } {
   const requestAuth = request.data.auth;
   if (requestAuth === undefined) return data;
-  const fields = authenticatedReplyFields(
-    service,
-    data as Record<string, unknown>,
-  ) ?? [];
-  return { ...data, auth: auth.reply(service, requestAuth, fields) };
+  return { ...data, auth: auth.reply(service, requestAuth, data) };
 }

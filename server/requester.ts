@@ -16,7 +16,7 @@ import {
   type RequestService,
   type Stamp,
 } from "@agora/shared/protocol";
-import { authenticatedReplyFields, type PeerAuth } from "./peer_auth.ts";
+import type { PeerAuth } from "./peer_auth.ts";
 import type { CurveKeys } from "./curve_config.ts";
 import { RpcClient } from "./rpc_client.ts";
 
@@ -104,23 +104,20 @@ export class Requester {
         `"${service}" refused by "${endpoint}": ${parsed.value.data.description}`,
       );
     }
-    const replyData = parsed.value.data as Record<string, unknown>;
-    const covered = authenticatedReplyFields(service, replyData);
-    if (covered !== undefined && requestAuth !== undefined) {
-      // A reply that is stored (records) or acted on (a vector, a clock
-      // reading, a coordinator) must come from a cluster member, whatever
-      // address answered: anyone can register one at the reference.
-      const refused = this.#options.auth.checkReply(
+    // A reply that is stored (records) or acted on (a vector, a clock
+    // reading, a coordinator) must come from a cluster member, whatever
+    // address answered: anyone can register one at the reference.
+    const refused = requestAuth === undefined
+      ? undefined
+      : this.#options.auth.checkReply(
         service,
         requestAuth,
-        covered,
-        replyData.auth as string | undefined,
+        parsed.value.data as Record<string, unknown>,
       );
-      if (refused !== undefined) {
-        throw new RequestError(
-          `Refused the reply from "${endpoint}": ${refused}`,
-        );
-      }
+    if (refused !== undefined) {
+      throw new RequestError(
+        `Refused the reply from "${endpoint}": ${refused}`,
+      );
     }
     return parsed.value.data as ReceivedReply<S>["data"];
   }
