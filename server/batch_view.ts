@@ -123,9 +123,9 @@ export class BatchView implements ChatView {
   ): KeyedPost | undefined {
     const stored = this.#store.requestPost(op, user, requestId);
     if (stored !== undefined) return stored;
-    return this.#fromBatch(
-      this.#requests.get(requestKey(op, user, requestId)),
-    );
+    const pending = this.#requests.get(requestKey(op, user, requestId));
+    this.#inBatch(pending !== undefined);
+    return pending;
   }
 
   /** Whether the user exists in the store or the batch. */
@@ -135,7 +135,7 @@ export class BatchView implements ChatView {
       remember(this.#knownUsers, name, this.#knownMax);
       return true;
     }
-    return this.#fromBatch(this.#users.has(name) || undefined) ?? false;
+    return this.#inBatch(this.#users.has(name));
   }
 
   /** Whether the channel exists in the store or the batch. */
@@ -145,20 +145,20 @@ export class BatchView implements ChatView {
       remember(this.#knownChannels, name, this.#knownMax);
       return true;
     }
-    return this.#fromBatch(this.#channels.has(name) || undefined) ?? false;
+    return this.#inBatch(this.#channels.has(name));
   }
 
   /** Whether `user` follows `channel` in the store or the batch. */
   isSubscribed(user: string, channel: string): boolean {
     if (this.#store.subscriptions(user).includes(channel)) return true;
-    return this.#fromBatch(
-      this.#subscriptions.has(subscriptionKey(user, channel)) || undefined,
-    ) ?? false;
+    return this.#inBatch(
+      this.#subscriptions.has(subscriptionKey(user, channel)),
+    );
   }
 
   /** Counts an answer found only in the batch (see `batchReads`). */
-  #fromBatch<T>(found: T | undefined): T | undefined {
-    if (found !== undefined) this.#batchReads++;
+  #inBatch(found: boolean): boolean {
+    if (found) this.#batchReads++;
     return found;
   }
 

@@ -181,7 +181,7 @@ export class ChatServer {
       view,
       auth,
       own: this.#own,
-      reservedClock: () => this.#lamport.restartFloor,
+      restartClock: () => this.#lamport.restartFloor,
       stamp: () => this.#stamp(),
     });
     this.#coordination = new Coordination({

@@ -63,7 +63,7 @@ export interface CommitterOptions {
    * The Lamport clock to save with each batch: at least the reservation and
    * every clock the process merged (`DurableLamport.restartFloor`).
    */
-  reservedClock: () => number;
+  restartClock: () => number;
   /** A fresh stamp for a publication. */
   stamp: () => Stamp;
   /** Where replication payloads are remembered, to drop their echo. */
@@ -145,7 +145,7 @@ export class Committer {
       // of those alone does not wait for the disk; the next local commit's
       // fsync covers them too.
       const inserted = all.length === 0 ? [] : store.append(all, {
-        clock: this.#options.reservedClock(),
+        clock: this.#options.restartClock(),
         durable: local.length > 0,
       });
       this.#commits++;

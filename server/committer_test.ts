@@ -35,7 +35,7 @@ function committer(options: { replicationMac?: () => string } = {}) {
       store,
       view,
       auth,
-      reservedClock: () => 42,
+      restartClock: () => 42,
       stamp: () => ({ timestamp: 1, clock: 1 }),
     }),
   };

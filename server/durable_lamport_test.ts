@@ -90,7 +90,7 @@ Deno.test("a restart after storing peers' records never starts the clock below t
       store,
       view: new BatchView(store),
       auth: new PeerAuth("k"),
-      reservedClock: () => lamport.restartFloor,
+      restartClock: () => lamport.restartFloor,
       stamp: () => ({ timestamp: 1, clock: lamport.tick() }),
     });
     return { store, lamport, committer };

@@ -50,7 +50,7 @@ async function setup(options: { failAppends?: () => boolean } = {}) {
     store: committerStore,
     view,
     auth: new PeerAuth("k"),
-    reservedClock: () => clock,
+    restartClock: () => clock,
     stamp: () => ({ timestamp: 1, clock: ++clock }),
   });
   const endpoint = `inproc://pump-test-${nextEndpoint++}`;
