@@ -28,6 +28,7 @@ import {
   encodePublicationFrames,
   floatSeconds,
   parsePublication,
+  parseServerList,
   type Publication,
   type ServerEntry,
   type ServerStatus,
@@ -133,6 +134,8 @@ export class ChatServer {
   readonly #own = new OwnPublications();
   readonly #link: ReferenceLink;
   readonly #events = new EventRing();
+  /** What the reference said last, as stored (see `#remember`). */
+  readonly #remembered = new Map<string, string>();
   readonly #startedMs = performance.now();
   #ticker: ReturnType<typeof setInterval> | undefined;
   #exporter: ReturnType<typeof setInterval> | undefined;
@@ -413,11 +416,15 @@ export class ChatServer {
     // Until the reference answers, go on from what it said last time: a
     // server started while the reference is down still finds its peers,
     // elects and catches up. Its fresh answers replace these.
-    const rank = Number(this.#store.getMeta(META_RANK));
+    for (const key of [META_RANK, META_LIST]) {
+      const value = this.#store.getMeta(key);
+      if (value !== undefined) this.#remembered.set(key, value);
+    }
+    const rank = Number(this.#remembered.get(META_RANK));
     if (Number.isSafeInteger(rank) && rank >= 0) {
       this.#coordination.setRank(rank);
     }
-    const list = savedList(this.#store.getMeta(META_LIST));
+    const list = savedList(this.#remembered.get(META_LIST));
     if (list !== undefined) this.#onList(list);
     const tickMs = this.config.tickMs ?? 25;
     this.#ticker = setInterval(() => {
@@ -507,8 +514,10 @@ export class ChatServer {
 
   /** Stores a value of the reference's when it changed (a durable write). */
   #remember(key: string, value: string): void {
+    if (this.#remembered.get(key) === value) return;
     try {
-      if (this.#store.getMeta(key) !== value) this.#store.setMeta(key, value);
+      this.#store.setMeta(key, value);
+      this.#remembered.set(key, value);
     } catch (error) {
       this.#log.warn("meta_save_failed", { key, error: String(error) });
     }
@@ -599,20 +608,12 @@ const META_LIST = "reference.list";
 /** A list saved under {@linkcode META_LIST}, if it reads as one. */
 function savedList(text: string | undefined): ServerEntry[] | undefined {
   if (text === undefined) return undefined;
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const parsed = parseServerList(JSON.parse(text));
+    return parsed.ok ? parsed.value : undefined;
   } catch {
-    return undefined;
+    return undefined; // not JSON
   }
-  if (!Array.isArray(value)) return undefined;
-  const optionalText = (v: unknown) => v === undefined || typeof v === "string";
-  const ok = value.every((entry) =>
-    typeof entry === "object" && entry !== null &&
-    typeof entry.name === "string" && Number.isSafeInteger(entry.rank) &&
-    optionalText(entry.address) && optionalText(entry.peer_address)
-  );
-  return ok ? value as ServerEntry[] : undefined;
 }
 
 /** `tcp://127.0.0.1:<port>` for wildcard binds, else the bound endpoint. */

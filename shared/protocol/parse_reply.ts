@@ -91,6 +91,18 @@ export function parseReply<S extends ReplyService>(
   };
 }
 
+/**
+ * A server list as in the reference's `list` reply (e.g. one saved as
+ * JSON): every entry is checked as `parseReply` checks them.
+ */
+export function parseServerList(value: unknown): Decoded<ServerEntry[]> {
+  const r = new FieldReader({ list: value });
+  const list = r.list("list", (item, index) => _serverEntry(r, item, index));
+  return r.error === undefined
+    ? { ok: true, value: list }
+    : { ok: false, description: r.error };
+}
+
 function _readReply(
   service: ReplyService,
   r: FieldReader,

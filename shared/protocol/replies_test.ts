@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encode } from "@msgpack/msgpack";
 import { decodeEnvelope } from "./envelope.ts";
-import { parseReply } from "./parse_reply.ts";
+import { parseReply, parseServerList } from "./parse_reply.ts";
 import {
   encodeReply,
   errorReply,
@@ -284,4 +284,13 @@ Deno.test("parseReply() returns count maps without a prototype", () => {
     assert.equal(Object.getPrototypeOf(parsed.value.data.vector), null);
     assert.equal(parsed.value.data.vector["constructor"], undefined);
   }
+});
+
+Deno.test("parseServerList checks entries as a list reply does", () => {
+  assert.deepEqual(
+    parseServerList([{ name: "server_1", rank: 1, address: "tcp://a:1" }]),
+    { ok: true, value: [{ name: "server_1", rank: 1, address: "tcp://a:1" }] },
+  );
+  assert.equal(parseServerList([{ name: "server_1" }]).ok, false);
+  assert.equal(parseServerList({}).ok, false);
 });
