@@ -53,14 +53,12 @@ export interface ChatSessionOptions {
 /** What the caller does after a line. */
 export type Outcome = "continue" | "quit";
 
-/** Private message ids remembered to drop a second copy (oldest forgotten). */
-const SHOWN_PRIVATE_IDS_LIMIT = 5000;
 /**
- * Channel message ids remembered per channel. Past it the oldest half (in
- * message order) is forgotten and the channel's floor raised over them, so
+ * Message ids remembered per channel or conversation. Past it the oldest
+ * half (in message order) is forgotten and the floor raised over them, so
  * {@linkcode ChatSession.refill} cannot show them again.
  */
-const SHOWN_CHANNEL_IDS_LIMIT = 1000;
+const SHOWN_IDS_LIMIT = 1000;
 /** Longest wait for a post's live copy when posts are confirmed, ms. */
 const ECHO_WAIT_MS = 1000;
 /** Messages per channel {@linkcode ChatSession.refill} looks at. */
@@ -135,7 +133,6 @@ export class ChatSession {
   readonly #joined = new Map<string, Subscription>();
   /** Per joined channel, what it has shown (see refill). */
   readonly #seen = new Map<string, ChannelSeen>();
-  readonly #shownPrivate = new Set<string>();
   /**
    * Per correspondent (most recent activity last), what the conversation
    * has shown, as for channels. Refill shows nothing stamped before the
@@ -267,9 +264,7 @@ export class ChatSession {
         if (seen.floor && compareOrder(orderOf(message), seen.floor) <= 0) {
           continue;
         }
-        if (seen.ids.has(message.id)) continue;
-        this.#showPrivate(message);
-        shown++;
+        if (this.#showPrivate(message)) shown++;
       }
       if (recent.length >= REFILL_PAGE) {
         _raiseFloor(seen, orderOf(recent.reduce(_older)));
@@ -503,44 +498,40 @@ export class ChatSession {
     if (seen !== undefined) {
       if (seen.ids.has(message.id)) return false;
       seen.ids.set(message.id, orderOf(message));
-      if (seen.ids.size > SHOWN_CHANNEL_IDS_LIMIT) _forgetOldestHalf(seen);
+      if (seen.ids.size > SHOWN_IDS_LIMIT) _forgetOldestHalf(seen);
     }
     this.#print(formatChannelMessage(message, this.#formatOptions()));
     this.#echoWaiters.get(message.id)?.();
     return true;
   }
 
-  #showPrivate(message: PrivateMessage): void {
-    this.#notePrivate(message);
-    if (message.id && !this.#firstSight(message.id)) return;
+  /** Prints a private message unless already shown; whether it printed. */
+  #showPrivate(message: PrivateMessage): boolean {
+    if (message.id) {
+      const seen = this.#conversation(message);
+      if (seen.ids.has(message.id)) return false;
+      seen.ids.set(message.id, orderOf(message));
+      if (seen.ids.size > SHOWN_IDS_LIMIT) _forgetOldestHalf(seen);
+    }
     this.#print(
       formatPrivateMessage(message, this.user, this.#formatOptions()),
     );
+    return true;
   }
 
-  /** Records a message of a conversation for {@linkcode #refillPrivate}. */
-  #notePrivate(message: PrivateMessage): void {
-    if (!message.id) return;
+  /**
+   * What `message`'s conversation has shown, made the most recent one;
+   * only the latest {@linkcode REFILL_CONVERSATIONS} are kept.
+   */
+  #conversation(message: PrivateMessage): ChannelSeen {
     const peer = message.src === this.user ? message.dst : message.src;
-    let seen = this.#seenPrivate.get(peer);
-    seen ??= { floor: null, ids: new Map() };
-    // Most recent activity last; only the latest conversations are kept.
+    const seen = this.#seenPrivate.get(peer) ?? { floor: null, ids: new Map() };
     this.#seenPrivate.delete(peer);
     this.#seenPrivate.set(peer, seen);
     if (this.#seenPrivate.size > REFILL_CONVERSATIONS) {
       this.#seenPrivate.delete(this.#seenPrivate.keys().next().value!);
     }
-    seen.ids.set(message.id, orderOf(message));
-    if (seen.ids.size > SHOWN_CHANNEL_IDS_LIMIT) _forgetOldestHalf(seen);
-  }
-
-  #firstSight(id: string): boolean {
-    if (this.#shownPrivate.has(id)) return false;
-    this.#shownPrivate.add(id);
-    if (this.#shownPrivate.size > SHOWN_PRIVATE_IDS_LIMIT) {
-      this.#shownPrivate.delete(this.#shownPrivate.values().next().value!);
-    }
-    return true;
+    return seen;
   }
 
   #formatOptions() {
@@ -578,12 +569,15 @@ function _older<M extends ChannelMessage | PrivateMessage>(a: M, b: M): M {
   return compareOrder(orderOf(b), orderOf(a)) < 0 ? b : a;
 }
 
-/** Raises the floor to `key` (never lowers it) and forgets ids at or below. */
+/**
+ * Raises the floor to `key` (never lowers it) and forgets the ids at or
+ * below the floor (live copies may sit below an older floor too).
+ */
 function _raiseFloor(seen: ChannelSeen, key: OrderKey): void {
-  if (seen.floor && compareOrder(key, seen.floor) <= 0) return;
-  seen.floor = key;
+  if (!seen.floor || compareOrder(key, seen.floor) > 0) seen.floor = key;
+  const floor = seen.floor;
   for (const [id, order] of seen.ids) {
-    if (compareOrder(order, key) <= 0) seen.ids.delete(id);
+    if (compareOrder(order, floor) <= 0) seen.ids.delete(id);
   }
 }
 
@@ -595,12 +589,7 @@ function _raiseFloor(seen: ChannelSeen, key: OrderKey): void {
  */
 function _forgetOldestHalf(seen: ChannelSeen): void {
   const orders = [...seen.ids.values()].sort(compareOrder);
-  const key = orders[orders.length - 1 - SHOWN_CHANNEL_IDS_LIMIT / 2];
-  _raiseFloor(seen, key);
-  // Live copies may sit at or below an older floor: forget them as well.
-  for (const [id, order] of seen.ids) {
-    if (compareOrder(order, key) <= 0) seen.ids.delete(id);
-  }
+  _raiseFloor(seen, orders[orders.length - 1 - SHOWN_IDS_LIMIT / 2]);
 }
 
 /**
