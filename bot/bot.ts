@@ -11,6 +11,7 @@
 import {
   type AgoraClient,
   AgoraError,
+  sleep,
   type Subscription,
 } from "@agora/shared/client";
 import type { Logger } from "@agora/shared/log";
@@ -68,7 +69,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 10;
   const maxFollowed = options.maxFollowed ?? 5;
-  const sleep = options.sleep ?? _sleep;
+  const pause = options.sleep ?? sleep;
   const stats: BotStats = {
     sent: 0,
     received: 0,
@@ -101,7 +102,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
         error: error instanceof Error ? error.message : String(error),
         retryInMs: backoffMs,
       });
-      await sleep(backoffMs, options.signal);
+      await pause(backoffMs, options.signal);
       backoffMs = Math.min(BACKOFF_MAX_MS, backoffMs * 2);
       return undefined;
     }
@@ -206,7 +207,7 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
           server: sent.endpoint,
           sent: stats.sent,
         });
-        if (!done()) await sleep(options.paceMs, options.signal);
+        if (!done()) await pause(options.paceMs, options.signal);
       }
     }
   } catch (error) {
@@ -216,17 +217,4 @@ export async function runBot(options: BotOptions): Promise<BotStats> {
     for (const subscription of followed.values()) subscription.close();
   }
   return stats;
-}
-
-function _sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  if (ms <= 0 || signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 }

@@ -25,6 +25,7 @@ import {
 import { ReferenceClient } from "./reference_client.ts";
 import { ExchangeFailure, RequestSockets } from "./request_sockets.ts";
 import { ServerPool } from "./server_pool.ts";
+import { sleep } from "./sleep.ts";
 
 /** Options of {@linkcode AgoraClient}. */
 export interface AgoraClientOptions {
@@ -559,7 +560,7 @@ export class AgoraClient {
       }
       const leftMs = deadlineMs - performance.now();
       if (leftMs <= 0) break;
-      await this.#pause(Math.min(pauseMs, leftMs));
+      await sleep(Math.min(pauseMs, leftMs), this.#closing.signal);
       this.#ensureOpen();
       pauseMs *= 2;
     }
@@ -580,21 +581,6 @@ export class AgoraClient {
         attempts: failures,
       },
     );
-  }
-
-  /** Waits `ms`, or less if the client is closed meanwhile. */
-  #pause(ms: number): Promise<void> {
-    const signal = this.#closing.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done);
-    });
   }
 
   #failed(

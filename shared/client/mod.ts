@@ -65,4 +65,5 @@ export {
   type RequestSocketsOptions,
 } from "./request_sockets.ts";
 export { ServerPool, type ServerPoolOptions } from "./server_pool.ts";
+export { sleep } from "./sleep.ts";
 export { TopicTable } from "./topic_table.ts";
