@@ -1,6 +1,7 @@
 /**
- * Small real ZeroMQ REP peers for this folder's tests: a server that
- * answers with a handler, or one that receives and never answers.
+ * Small real ZeroMQ peers for this folder's tests: a server that answers
+ * with a handler (REP, or ROUTER to keep receiving), or one that receives
+ * and never answers.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import {
   encodeEnvelope,
   type WireMap,
 } from "@agora/shared/protocol";
-import { Reply } from "@agora/shared/zmq";
+import { Reply, Router } from "@agora/shared/zmq";
 
 /** What a handler returns: a reply envelope, raw bytes, or `"silent"`. */
 export type Answer =
@@ -28,19 +29,29 @@ export interface Responder {
   close(): Promise<void>;
 }
 
-/** Starts a REP peer on an ephemeral port that answers with `handle`. */
+/**
+ * Starts a peer on an ephemeral port that answers with `handle`: a REP by
+ * default, or with `keepsReceiving` a ROUTER that, like a real server, goes
+ * on receiving after a request it left unanswered (a silent REP receives
+ * nothing more).
+ */
 export async function startResponder(
   handle: (
     request: { service: string; data: WireMap },
   ) => Answer | Promise<Answer>,
+  options: { keepsReceiving?: boolean } = {},
 ): Promise<Responder> {
-  const socket = new Reply({ linger: 0 });
+  const socket = options.keepsReceiving
+    ? new Router({ linger: 0 })
+    : new Reply({ linger: 0 });
   await socket.bind("tcp://127.0.0.1:*");
   const requests: Responder["requests"] = [];
   const loop = (async () => {
     try {
       for await (const frames of socket) {
-        const envelope = decodeEnvelope(frames[0]);
+        // ROUTER: [identity, "", body]; REP: [body].
+        const route = frames.slice(0, -1);
+        const envelope = decodeEnvelope(frames[frames.length - 1]);
         const request = envelope.ok ? envelope.value : undefined;
         requests.push(request);
         const answer = request === undefined
@@ -48,9 +59,10 @@ export async function startResponder(
           : await handle(request);
         // A REP that never answers stays stuck, like a hung server.
         if (answer === "silent") continue;
-        await socket.send(
+        await socket.send([
+          ...route,
           answer instanceof Uint8Array ? answer : encodeEnvelope(answer),
-        );
+        ]);
       }
     } catch {
       // Closed.

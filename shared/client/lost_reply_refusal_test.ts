@@ -16,12 +16,7 @@ import {
   type Responder,
   startResponder,
 } from "./_responder.ts";
-import {
-  decodeEnvelope,
-  encodeEnvelope,
-  type WireMap,
-} from "@agora/shared/protocol";
-import { Router } from "@agora/shared/zmq";
+import type { WireMap } from "@agora/shared/protocol";
 import { serverAvailable, startLocalCluster } from "./testing/local_cluster.ts";
 import { waitFor } from "./testing/wait_for.ts";
 
@@ -35,45 +30,13 @@ async function rejection(promise: Promise<unknown>): Promise<AgoraError> {
   throw new Error("Expected an AgoraError, but the call succeeded.");
 }
 
-/**
- * A peer that, like a real server (ROUTER), keeps receiving requests after
- * it dropped a reply (a REP that stays silent receives nothing more).
- */
-async function startServerLike(
+/** A peer that, like a real server, keeps receiving after a silent reply. */
+function startServerLike(
   handle: (
     request: { service: string; data: WireMap },
   ) => Answer | Promise<Answer>,
 ): Promise<Responder> {
-  const socket = new Router({ linger: 0 });
-  await socket.bind("tcp://127.0.0.1:*");
-  const requests: Responder["requests"] = [];
-  const loop = (async () => {
-    try {
-      for await (const [id, empty, body] of socket) {
-        const envelope = decodeEnvelope(body);
-        const request = envelope.ok ? envelope.value : undefined;
-        requests.push(request);
-        if (request === undefined) continue;
-        const answer = await handle(request);
-        if (answer === "silent") continue;
-        await socket.send([
-          id,
-          empty,
-          answer instanceof Uint8Array ? answer : encodeEnvelope(answer),
-        ]);
-      }
-    } catch {
-      // Closed.
-    }
-  })();
-  return {
-    endpoint: socket.lastEndpoint,
-    requests,
-    close: async () => {
-      socket.close();
-      await loop;
-    },
-  };
+  return startResponder(handle, { keepsReceiving: true });
 }
 
 const NO_CHANNEL = 'The channel "fresh" does not exist.';
