@@ -74,3 +74,9 @@ export const POLLOUT = 2;
 
 /** Base of libzmq's own errno values. */
 export const ZMQ_HAUSNUMERO = 156384712;
+
+/**
+ * The longest timeout, ms: libzmq's options are C ints, and a JavaScript
+ * timer given more fires after 1 ms instead.
+ */
+export const TIMEOUT_MAX_MS = 2 ** 31 - 1;

@@ -16,6 +16,7 @@ import {
   SocketOption,
   SocketType,
   type SocketTypeNumber,
+  TIMEOUT_MAX_MS,
 } from "./constants.ts";
 import { contextHandle, registerProxy, unregisterProxy } from "./context.ts";
 import { closedError, timeoutError, ZmqError } from "./errors.ts";
@@ -226,13 +227,12 @@ function launch(options: ProxyOptions): Proxy {
   const statisticsTimeoutMs = options.statisticsTimeoutMs ?? 2000;
   if (
     !Number.isInteger(statisticsTimeoutMs) || statisticsTimeoutMs < 1 ||
-    statisticsTimeoutMs > 2 ** 31 - 1
+    statisticsTimeoutMs > TIMEOUT_MAX_MS
   ) {
-    // A timer above 2^31 - 1 ms would fire after 1 ms.
     throw new ZmqError(
-      `Could not start the proxy: statisticsTimeoutMs must be an integer from 1 to ${
-        2 ** 31 - 1
-      }, got ${JSON.stringify(statisticsTimeoutMs)}`,
+      `Could not start the proxy: statisticsTimeoutMs must be an integer from 1 to ${TIMEOUT_MAX_MS}, got ${
+        JSON.stringify(statisticsTimeoutMs)
+      }`,
       { code: "EINVAL" },
     );
   }

@@ -7,7 +7,11 @@
  * @module
  */
 
-import { SocketOption, type SocketTypeNumber } from "./constants.ts";
+import {
+  SocketOption,
+  type SocketTypeNumber,
+  TIMEOUT_MAX_MS,
+} from "./constants.ts";
 import { ZmqError } from "./errors.ts";
 import type { MessageLike } from "./frames.ts";
 import { toFrames } from "./frames.ts";
@@ -78,9 +82,6 @@ function keyBytes(key: string | Uint8Array, name: string): Uint8Array {
   }
   return bytes;
 }
-
-/** The longest timeout, ms: libzmq's options are C ints, and so are timers. */
-const TIMEOUT_MAX_MS = 2 ** 31 - 1;
 
 function timeoutValue(value: number, name: string): number {
   // Above the maximum a timer would fire after 1 ms, not after the value.
