@@ -197,21 +197,21 @@ export class Coordination {
   }
 
   /**
-   * An announcement arrived on topic `servers`. `rank` and `clock` only when
-   * its signature checked out: the election ignores a signed claim whose
-   * Lamport `clock` is not newer than the claimant's last (a replay).
+   * A signed announcement arrived on topic `servers` (the server drops the
+   * others): the election ignores one whose Lamport `clock` is not newer
+   * than the claimant's last (a replay).
    */
   onAnnouncement(
     coordinator: string,
-    rank: number | undefined,
-    clock?: number,
+    rank: number,
+    clock: number | undefined,
   ): void {
     if (!this.#election) return;
     this.#act(this.#election.step({
       type: "announcement",
       nowMs: this.#nowMs(),
       coordinator,
-      ...(rank === undefined ? {} : { rank }),
+      rank,
       ...(clock === undefined ? {} : { clock }),
     }));
   }

@@ -338,21 +338,15 @@ export class Election {
       this.#nextProbeAtMs = nowMs + this.#timings.announceIntervalMs / 2;
       actions.push({ type: "query_status", to: coordinator });
     }
-    if (
-      this.isCoordinator && nowMs >= this.#nextHigherProbeAtMs &&
-      this.#higherPeers().length > 0
-    ) {
+    if (this.isCoordinator && nowMs >= this.#nextHigherProbeAtMs) {
       // A higher server listed while we coordinate: it may have come back
       // and won (it wins at once when nobody outranks it) while its
       // announcements are lost with the proxy. Ask it directly; a reply
       // that it is the coordinator makes us step down (`#onStatusReply`).
       this.#nextHigherProbeAtMs = nowMs + 2 * this.#timings.announceIntervalMs;
-      actions.push(
-        ...this.#higherPeers().map((to): ElectionAction => ({
-          type: "query_status",
-          to,
-        })),
-      );
+      for (const to of this.#higherPeers()) {
+        actions.push({ type: "query_status", to });
+      }
     }
     if (nowMs < this.#deadlineMs) {
       if (this.isCoordinator && nowMs >= this.#nextAnnounceAtMs) {
