@@ -11,30 +11,72 @@ import { createStyle } from "./format.ts";
 import type { PrivateMessage } from "@agora/shared/protocol";
 import { ChatSession, PRIVATE_REFILL_SLACK_SECONDS } from "./session.ts";
 
-Deno.test("a private message sent during a proxy outage is eventually shown", async () => {
+/**
+ * A real cluster, `ana`'s chat session printing into `lines`, and a logged-in
+ * client for each of `others`; everything is closed after `body`.
+ */
+async function withSession(
+  others: string[],
+  body: (
+    cluster: Awaited<ReturnType<typeof startLocalCluster>>,
+    session: ChatSession,
+    clients: Record<string, AgoraClient>,
+    lines: string[],
+  ) => Promise<void>,
+): Promise<void> {
   const cluster = await startLocalCluster({ servers: 1 });
   const options = { reference: cluster.reference, proxy: cluster.proxySub };
   const ana = new AgoraClient(options);
-  const bob = new AgoraClient(options);
+  const clients: Record<string, AgoraClient> = {};
   const lines: string[] = [];
   let session: ChatSession | undefined;
   try {
-    await bob.login("bob");
+    for (const name of others) {
+      clients[name] = new AgoraClient(options);
+      await clients[name].login(name);
+    }
     session = await ChatSession.start({
       client: ana,
       user: "ana",
       print: (line) => lines.push(line),
       style: createStyle(false),
     });
+    await body(cluster, session, clients, lines);
+  } finally {
+    session?.close();
+    await ana.close();
+    for (const client of Object.values(clients)) await client.close();
+    await cluster.close();
+  }
+}
+
+/**
+ * Sends with `send` until a line with `text` shows: a private feed's
+ * subscription reaches the proxy a moment after it is opened.
+ */
+async function sendUntilShown(
+  send: () => Promise<unknown>,
+  lines: string[],
+  text: string,
+): Promise<void> {
+  const shown = () => lines.some((line) => line.includes(text));
+  await waitFor(
+    async () => {
+      await send();
+      return await waitFor(shown, 300, text).then(() => true, () => false);
+    },
+    10_000,
+    `"${text}" shown live`,
+  );
+}
+
+Deno.test("a private message sent during a proxy outage is eventually shown", async () => {
+  await withSession(["bob"], async (cluster, session, { bob }, lines) => {
     // Live delivery works before the outage.
-    await waitFor(
-      async () => {
-        await bob.message("bob", "ana", "ping");
-        await new Promise((r) => setTimeout(r, 200));
-        return lines.some((l) => l.includes("ping"));
-      },
-      10_000,
-      "live pm",
+    await sendUntilShown(
+      () => bob.message("bob", "ana", "ping"),
+      lines,
+      "ping",
     );
     await cluster.stop("proxy");
     await bob.message("bob", "ana", "sent during the outage");
@@ -50,63 +92,32 @@ Deno.test("a private message sent during a proxy outage is eventually shown", as
       `screen was:\n${lines.join("\n")}`,
     );
     assert.equal(await session.refill(), 0, "never shown twice");
-  } finally {
-    session?.close();
-    await ana.close();
-    await bob.close();
-    await cluster.close();
-  }
+  });
 });
 
 Deno.test("a private message from someone new during an outage shows once they are known", async () => {
-  const cluster = await startLocalCluster({ servers: 1 });
-  const options = { reference: cluster.reference, proxy: cluster.proxySub };
-  const ana = new AgoraClient(options);
-  const bob = new AgoraClient(options);
-  const carol = new AgoraClient(options);
-  const lines: string[] = [];
-  let session: ChatSession | undefined;
-  try {
-    await bob.login("bob");
-    await carol.login("carol");
-    session = await ChatSession.start({
-      client: ana,
-      user: "ana",
-      print: (line) => lines.push(line),
-      style: createStyle(false),
-    });
-    await waitFor(
-      async () => {
-        await bob.message("bob", "ana", "ping");
-        await new Promise((r) => setTimeout(r, 200));
-        return lines.some((l) => l.includes("ping"));
-      },
-      10_000,
-      "live pm",
-    );
-    await cluster.stop("proxy");
-    await carol.message("carol", "ana", "new during the outage");
-    await cluster.restart("proxy");
-    await waitFor(
-      async () => {
-        await carol.message("carol", "ana", "hello again");
-        await new Promise((r) => setTimeout(r, 200));
-        return lines.some((l) => l.includes("hello again"));
-      },
-      10_000,
-      "carol live",
-    );
-    await session.refill();
-    const count = (text: string) =>
-      lines.filter((l) => l.includes(text)).length;
-    assert.equal(count("new during the outage"), 1, lines.join("\n"));
-  } finally {
-    session?.close();
-    await ana.close();
-    await bob.close();
-    await carol.close();
-    await cluster.close();
-  }
+  await withSession(
+    ["bob", "carol"],
+    async (cluster, session, { bob, carol }, lines) => {
+      await sendUntilShown(
+        () => bob.message("bob", "ana", "ping"),
+        lines,
+        "ping",
+      );
+      await cluster.stop("proxy");
+      await carol.message("carol", "ana", "new during the outage");
+      await cluster.restart("proxy");
+      await sendUntilShown(
+        () => carol.message("carol", "ana", "hello again"),
+        lines,
+        "hello again",
+      );
+      await session.refill();
+      const count = (text: string) =>
+        lines.filter((l) => l.includes(text)).length;
+      assert.equal(count("new during the outage"), 1, lines.join("\n"));
+    },
+  );
 });
 
 Deno.test("private refill shows nothing stamped well before the session started", async () => {
