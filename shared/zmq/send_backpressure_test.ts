@@ -11,6 +11,24 @@ import { rejectsWith, waitFor, within } from "./_testing.ts";
 // burning a core and starving every other socket of the budget while one
 // send waited for a slow peer.
 
+/**
+ * Probes until `sub` receives one: its subscription reaches `pub` a moment
+ * after `subscribe`, and a PUB drops what nobody subscribed to yet.
+ */
+async function subscribed(pub: Publisher, sub: Subscriber): Promise<void> {
+  let seen = false;
+  const first = sub.receive().then(() => seen = true);
+  await waitFor(
+    () => {
+      if (!seen) pub.send("probe").catch(() => {});
+      return seen;
+    },
+    2000,
+    "the subscription",
+  );
+  await first;
+}
+
 async function measureWhileBlocked(
   send: () => Promise<void>,
 ): Promise<{ cpuMs: number; wallMs: number; yields: number }> {
@@ -51,15 +69,7 @@ Deno.test("a send waiting on a noDrop PUB does not burn CPU", async () => {
   sub.connect(`inproc://spin-${n}`);
   sub.subscribe();
   try {
-    // Confirm the subscription with probes.
-    let seen = false;
-    const first = sub.receive().then(() => seen = true);
-    const end = performance.now() + 2000;
-    while (!seen && performance.now() < end) {
-      await pub.send("probe");
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await within(first, 2000, "the subscription");
+    await subscribed(pub, sub);
     const m = await measureWhileBlocked(() => pub.send("x"));
     ok(
       m.cpuMs < m.wallMs * 0.3,
@@ -138,14 +148,7 @@ Deno.test("a send stuck on a noDrop PUB does not stall every other socket", asyn
   b.connect(`inproc://other-${n}`);
   const pending: Promise<unknown>[] = [];
   try {
-    let seen = false;
-    const first = sub.receive().then(() => seen = true);
-    const end = performance.now() + 2000;
-    while (!seen && performance.now() < end) {
-      await pub.send("probe");
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    await within(first, 2000, "the subscription");
+    await subscribed(pub, sub);
     // Two sends that must wait (the second queued behind the first).
     for (let i = 0; i < 10; i++) pending.push(pub.send("x").catch(() => {}));
     await new Promise((r) => setTimeout(r, 20));
