@@ -224,50 +224,82 @@ Deno.test("createChannel: 'already exists' after a lost reply is success, withou
   }
 });
 
+/** What {@linkcode withLostReplies} gives the test. */
+interface LostReplies {
+  cluster: Awaited<ReturnType<typeof startLocalCluster>>;
+  /** A client of server_1 alone (setup and checks). */
+  helper: AgoraClient;
+  /** The client under test: the forwarder first, then server_2. */
+  client: AgoraClient;
+  forwarder: Responder;
+  /** server_2's endpoint. */
+  s2: string;
+}
+
+/**
+ * Two real servers and a forwarder in front of server_1 that passes each
+ * `service` request on, runs `afterForward`, and swallows the reply.
+ */
+async function withLostReplies(
+  service: "publish" | "channel",
+  clientOptions: { timeoutMs: number; settleMs?: number },
+  afterForward: (helper: AgoraClient, s2: string) => Promise<unknown>,
+  body: (t: LostReplies) => Promise<void>,
+): Promise<void> {
+  const cluster = await startLocalCluster({ servers: 2 });
+  const [s1, s2] = cluster.servers.map((s) => s.endpoint);
+  const helper = new AgoraClient({ servers: [s1], timeoutMs: 3000 });
+  const forwarder = await startServerLike(async (request) => {
+    await helper.requestTo(s1, service, request.data as never);
+    await afterForward(helper, s2);
+    return "silent" as const;
+  });
+  const client = new AgoraClient({
+    servers: [forwarder.endpoint, s2],
+    random: () => 0,
+    ...clientOptions,
+  });
+  try {
+    await body({ cluster, helper, client, forwarder, s2 });
+  } finally {
+    await client.close();
+    await helper.close();
+    await forwarder.close();
+    await cluster.close();
+  }
+}
+
 Deno.test({
   name:
     "cluster: a post stored by a server whose reply was lost is confirmed once, not refused by a server behind",
   ignore: !serverAvailable,
   async fn() {
-    const cluster = await startLocalCluster({ servers: 2 });
-    const [s1, s2] = cluster.servers.map((s) => s.endpoint);
-    const helper = new AgoraClient({ servers: [s1], timeoutMs: 3000 });
-    // Server A: server_1 stores the post, its reply never reaches the client.
-    const forwarder = await startServerLike(async (request) => {
-      await helper.requestTo(s1, "publish", request.data as never);
-      return "silent" as const;
-    });
-    const client = new AgoraClient({
-      servers: [forwarder.endpoint, s2],
-      timeoutMs: 300,
+    await withLostReplies(
+      "publish",
       // Long enough for anti-entropy (every 2 s) to bring server_2 up.
-      settleMs: 15_000,
-      random: () => 0,
-    });
-    try {
-      await helper.login("ana");
-      await waitFor(
-        async () => {
-          const users = (await helper.requestTo(s2, "users", {})).raw.users;
-          return Array.isArray(users) && users.includes("ana");
-        },
-        10_000,
-        "ana on server_2",
-      );
-      // Without the proxy, server_2 learns of new records by anti-entropy only.
-      await cluster.stop("proxy");
-      await helper.createChannel("fresh");
-      const sent = await client.publish("ana", "fresh", "hello once");
-      const stored = await helper.history("fresh");
-      assertEquals(stored.map((m) => m.message), ["hello once"]);
-      assertEquals(sent.id, stored[0].id);
-      ok(forwarder.requests.length >= 1);
-    } finally {
-      await client.close();
-      await helper.close();
-      await forwarder.close();
-      await cluster.close();
-    }
+      { timeoutMs: 300, settleMs: 15_000 },
+      () => Promise.resolve(),
+      async ({ cluster, helper, client, forwarder, s2 }) => {
+        await helper.login("ana");
+        await waitFor(
+          async () => {
+            const users = (await helper.requestTo(s2, "users", {})).raw.users;
+            return Array.isArray(users) && users.includes("ana");
+          },
+          10_000,
+          "ana on server_2",
+        );
+        // Without the proxy, server_2 learns of new records by
+        // anti-entropy only.
+        await cluster.stop("proxy");
+        await helper.createChannel("fresh");
+        const sent = await client.publish("ana", "fresh", "hello once");
+        const stored = await helper.history("fresh");
+        assertEquals(stored.map((m) => m.message), ["hello once"]);
+        assertEquals(sent.id, stored[0].id);
+        ok(forwarder.requests.length >= 1);
+      },
+    );
   },
 });
 
@@ -276,38 +308,26 @@ Deno.test({
     "cluster: /create whose reply was lost succeeds although the next server already has the channel",
   ignore: !serverAvailable,
   async fn() {
-    const cluster = await startLocalCluster({ servers: 2 });
-    const [s1, s2] = cluster.servers.map((s) => s.endpoint);
-    const helper = new AgoraClient({ servers: [s1], timeoutMs: 3000 });
-    const forwarder = await startServerLike(async (request) => {
-      await helper.requestTo(s1, "channel", request.data as never);
-      // Replicated (through the proxy, in milliseconds) before the
-      // client gives up on this reply and retries on server_2.
-      await waitFor(
-        async () => {
-          const channels =
-            (await helper.requestTo(s2, "channels", {})).raw.channels;
-          return Array.isArray(channels) && channels.includes("brand_new");
-        },
-        1000,
-        "brand_new on server_2",
-      );
-      return "silent" as const;
-    });
-    const client = new AgoraClient({
-      servers: [forwarder.endpoint, s2],
-      timeoutMs: 1500,
-      random: () => 0,
-    });
-    try {
-      await client.createChannel("brand_new");
-      ok((await helper.channels()).includes("brand_new"));
-      assertEquals(forwarder.requests.length, 1);
-    } finally {
-      await client.close();
-      await helper.close();
-      await forwarder.close();
-      await cluster.close();
-    }
+    await withLostReplies(
+      "channel",
+      { timeoutMs: 1500 },
+      // Replicated (through the proxy, in milliseconds) before the client
+      // gives up on this reply and retries on server_2.
+      (helper, s2) =>
+        waitFor(
+          async () => {
+            const channels =
+              (await helper.requestTo(s2, "channels", {})).raw.channels;
+            return Array.isArray(channels) && channels.includes("brand_new");
+          },
+          1000,
+          "brand_new on server_2",
+        ),
+      async ({ helper, client, forwarder }) => {
+        await client.createChannel("brand_new");
+        ok((await helper.channels()).includes("brand_new"));
+        assertEquals(forwarder.requests.length, 1);
+      },
+    );
   },
 });
