@@ -114,7 +114,7 @@ export async function measureCeiling(
     record(
       denoEcho,
       await echo(
-        new Peer(denoPeer("deno_router_echo.ts", "tcp://127.0.0.1:*")),
+        new Peer(denoPeer("deno_rep.ts", "tcp://127.0.0.1:*", "router")),
       ),
     );
   }
