@@ -52,6 +52,27 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/**
+ * Ratios of paired measurements: `values[i] / baseline[i]` for every index
+ * where both were measured (an `undefined` on either side skips the pair).
+ * On a shared machine, pairing each run with the baseline run of the same
+ * round cancels the noise the two had in common.
+ */
+export function pairedRatios(
+  values: readonly (number | undefined)[],
+  baseline: readonly (number | undefined)[],
+): number[] {
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(values.length, baseline.length); i++) {
+    const value = values[i];
+    const base = baseline[i];
+    if (value !== undefined && base !== undefined && base > 0) {
+      ratios.push(value / base);
+    }
+  }
+  return ratios;
+}
+
 /** Summarizes `samplesMs` (any order; the array is not modified). */
 export function summarize(samplesMs: readonly number[]): LatencySummary {
   const sorted = [...samplesMs].sort((a, b) => a - b);

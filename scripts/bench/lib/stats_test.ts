@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { median, quantile, summarize } from "./stats.ts";
+import { median, pairedRatios, quantile, summarize } from "./stats.ts";
 
 Deno.test("quantile picks the nearest-rank sample", () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
@@ -35,4 +35,11 @@ Deno.test("median of odd and even counts, without changing the input", () => {
   assert.deepEqual(runs, [3, 1, 2]);
   assert.equal(median([4, 1, 3, 2]), 2.5);
   assert.ok(Number.isNaN(median([])));
+});
+
+Deno.test("pairedRatios divides run by run and skips rounds either side missed", () => {
+  assert.deepEqual(pairedRatios([2, 9, undefined, 6], [1, 3, 4, 3]), [2, 3, 2]);
+  assert.deepEqual(pairedRatios([5, 5], [undefined, 0]), []);
+  // Extra runs on one side have no partner.
+  assert.deepEqual(pairedRatios([4], [2, 2, 2]), [2]);
 });

@@ -1,7 +1,10 @@
-"""pyzmq XSUB/XPUB proxy (zmq.proxy) for the proxy benchmark.
+"""pyzmq XSUB/XPUB proxy for the proxy benchmark.
 
-usage: py_proxy.py
+usage: py_proxy.py [steerable]
 Prints "FRONTEND BACKEND" endpoints on one line, forwards until stdin closes.
+With `steerable` it runs zmq.proxy_steerable with an inproc PAIR as its
+control socket, the libzmq loop startProxy runs (zmq_proxy_steerable);
+without, zmq.proxy (zmq_proxy, no control socket).
 """
 import sys
 import threading
@@ -10,6 +13,7 @@ import zmq
 
 
 def main() -> None:
+    steerable = sys.argv[1:2] == ["steerable"]
     ctx = zmq.Context()
     front = ctx.socket(zmq.XSUB)
     back = ctx.socket(zmq.XPUB)
@@ -18,13 +22,24 @@ def main() -> None:
         s.rcvhwm = 0
         s.linger = 0
         s.bind("tcp://127.0.0.1:*")
+    sockets = [front, back]
+    control = None
+    if steerable:
+        control = ctx.socket(zmq.PAIR)
+        control.bind("inproc://control")
+        steering = ctx.socket(zmq.PAIR)
+        steering.connect("inproc://control")
+        sockets += [control, steering]
     print(front.getsockopt_string(zmq.LAST_ENDPOINT), back.getsockopt_string(zmq.LAST_ENDPOINT), flush=True)
     threading.Thread(target=lambda: (sys.stdin.read(), ctx.term()), daemon=True).start()
     try:
-        zmq.proxy(front, back)
+        if control is None:
+            zmq.proxy(front, back)
+        else:
+            zmq.proxy_steerable(front, back, None, control)
     except zmq.ContextTerminated:
-        front.close()
-        back.close()
+        for s in sockets:
+            s.close(linger=0)
 
 
 if __name__ == "__main__":
