@@ -24,10 +24,11 @@ export type ReadinessProbe =
   /** `GET /healthz` answers 2xx (or, while the ui has no such route, `GET /`). */
   | { kind: "http"; targets: string[] }
   /**
-   * The process logged `event` since it started (bots listen on nothing, so
-   * there is nothing to ask; a bot logs `logged_in` once a server took it).
+   * The process logged `event` (or, given several, any of them) since it
+   * started (bots listen on nothing, so there is nothing to ask; a bot logs
+   * `logged_in` once a server took it).
    */
-  | { kind: "log"; targets: string[]; event: string };
+  | { kind: "log"; targets: string[]; event: string | readonly string[] };
 
 /** One service as the runner starts it. */
 export interface ServicePlan {

@@ -159,21 +159,30 @@ async function _probeHttp(
 
 async function _probeLog(
   targets: readonly string[],
-  event: string,
+  event: string | readonly string[],
   sizeBefore: number,
 ): Promise<string> {
+  const events: readonly string[] = typeof event === "string" ? [event] : event;
+  const wanted = events.map((e) => `"${e}"`).join(" or ");
+  const seen = new Set<string>();
   for (const path of targets) {
     const text = await _readFrom(path, sizeBefore);
-    const found = text.split("\n").some((line) => {
+    const found = text.split("\n").find((line) => {
       try {
-        return JSON.parse(line)?.event === event;
+        const logged = JSON.parse(line)?.event;
+        return typeof logged === "string" && events.includes(logged);
       } catch {
         return false;
       }
     });
-    if (!found) throw new Error(`${path} has no "${event}" line yet`);
+    if (found === undefined) {
+      throw new Error(`${path} has no ${wanted} line yet`);
+    }
+    seen.add(JSON.parse(found).event);
   }
-  return `${targets.join(", ")} logged "${event}"`;
+  return `${targets.join(", ")} logged ${
+    [...seen].map((e) => `"${e}"`).join(", ")
+  }`;
 }
 
 async function _readFrom(path: string, offset: number): Promise<string> {

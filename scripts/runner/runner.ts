@@ -447,8 +447,15 @@ export class Runner {
       // Ranks go by first registration with the reference: waiting (briefly,
       // best effort) for this server's registration before the next server
       // starts gives server_1 rank 1, server_2 rank 2… on a fresh cluster.
+      // A server logs reference_down once its registration went unanswered
+      // (its request timeout, 1 s by default): waiting on would gain nothing
+      // and held `up` for the whole REGISTRATION_WAIT_MS.
       await waitReady(
-        { kind: "log", targets: [plan.logFile], event: "registered" },
+        {
+          kind: "log",
+          targets: [plan.logFile],
+          event: ["registered", "reference_down"],
+        },
         {
           name: plan.name,
           timeoutMs: REGISTRATION_WAIT_MS,
