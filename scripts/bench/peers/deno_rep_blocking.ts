@@ -13,38 +13,19 @@
  * @module
  */
 
+import { SocketOption, SocketType } from "../../../shared/zmq/constants.ts";
+import { copyFromPointer } from "../../../shared/zmq/libc.ts";
 import { library } from "../../../shared/zmq/library.ts";
 
-const ZMQ_REP = 4;
+/** `ZMQ_RCVTIMEO`, which the binding never sets (its timeouts are JS timers). */
 const ZMQ_RCVTIMEO = 27;
-const ZMQ_LAST_ENDPOINT = 32;
 const IDLE_EXIT_MS = 1000;
 
-const zmq = Deno.dlopen(library().info.path, {
-  zmq_ctx_new: { parameters: [], result: "pointer" },
-  zmq_socket: { parameters: ["pointer", "i32"], result: "pointer" },
-  zmq_bind: { parameters: ["pointer", "buffer"], result: "i32" },
-  zmq_setsockopt: {
-    parameters: ["pointer", "i32", "buffer", "usize"],
-    result: "i32",
-  },
-  zmq_getsockopt: {
-    parameters: ["pointer", "i32", "buffer", "buffer"],
-    result: "i32",
-  },
-  zmq_msg_init: { parameters: ["buffer"], result: "i32" },
-  zmq_msg_recv: { parameters: ["buffer", "pointer", "i32"], result: "i32" },
-  zmq_msg_data: { parameters: ["buffer"], result: "pointer" },
-  zmq_send: {
-    parameters: ["pointer", "buffer", "usize", "i32"],
-    result: "i32",
-  },
-}).symbols;
-const libc = Deno.dlopen("libc.so.6", {
-  memcpy: { parameters: ["buffer", "pointer", "usize"], result: "pointer" },
-}).symbols;
+// The binding's own FFI symbols, called here without ZMQ_DONTWAIT on a
+// context and socket of this peer's own (the binding never blocks).
+const zmq = library().symbols;
 
-const socket = zmq.zmq_socket(zmq.zmq_ctx_new(), ZMQ_REP);
+const socket = zmq.zmq_socket(zmq.zmq_ctx_new(), SocketType.REP);
 zmq.zmq_setsockopt(socket, ZMQ_RCVTIMEO, new Int32Array([IDLE_EXIT_MS]), 4n);
 if (
   zmq.zmq_bind(socket, new TextEncoder().encode(`${Deno.args[0]}\0`)) !== 0
@@ -53,7 +34,7 @@ if (
 }
 const endpoint = new Uint8Array(256);
 const length = new BigUint64Array([256n]);
-zmq.zmq_getsockopt(socket, ZMQ_LAST_ENDPOINT, endpoint, length);
+zmq.zmq_getsockopt(socket, SocketOption.LAST_ENDPOINT, endpoint, length);
 console.log(
   new TextDecoder().decode(endpoint.subarray(0, Number(length[0]) - 1)),
 );
@@ -66,9 +47,7 @@ for (;;) {
   if (size < 0) break;
   // Copied out as the binding and pyzmq do (a frame the caller owns).
   const frame = new Uint8Array(size);
-  if (size > 0) {
-    libc.memcpy(frame, zmq.zmq_msg_data(message), BigInt(size));
-  }
+  if (size > 0) copyFromPointer(zmq.zmq_msg_data(message)!, frame);
   zmq.zmq_send(socket, frame, BigInt(size), 0);
 }
 Deno.exit(0);
