@@ -38,7 +38,7 @@ const BLOCKING_REP =
 
 /** Sizes of one run. */
 export interface ZmqBenchOptions {
-  /** Rounds, each running every implementation once (default 7). */
+  /** Rounds, each running every implementation once (default 11). */
   rounds?: number;
   /** REQ/REP round trips per run (default 10,000). */
   roundTrips?: number;
@@ -215,7 +215,7 @@ interface Line {
 
 /** Runs every measurement and returns the markdown section. */
 export async function run(options: ZmqBenchOptions = {}): Promise<string> {
-  const rounds = options.rounds ?? 7;
+  const rounds = options.rounds ?? 11;
   const roundTrips = options.roundTrips ?? 10_000;
   const warmUp = options.warmUp ?? 2_000;
   const messages = options.messages ?? 200_000;
