@@ -529,7 +529,7 @@ export async function run(options: ZmqBenchOptions = {}): Promise<string> {
     "",
     "- **REQ/REP** is latency-bound: a round trip wakes six threads in turn (both REQ threads, the REP",
     "  and its libzmq I/O thread), and on this VM each wake-up costs tens of µs, so a pyzmq REP's own",
-    "  thread spends 35–70 µs of CPU per round trip, mostly in the kernel. By default the binding waits",
+    "  thread spent 33–87 µs of CPU per round trip, mostly in the kernel. By default the binding waits",
     "  with a poll parked on Deno's thread pool, which adds one wake-up (the pool thread's) to every",
     "  request; with synchronous waits (how the chat server runs) the main thread sleeps in `poll`",
     "  itself, like libzmq's blocking receive, and is left with the event-loop turn it needs before",
