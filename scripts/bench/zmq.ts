@@ -25,10 +25,11 @@ import {
   type Command,
   denoPeer as deno,
   outputJson,
-  Peer,
   PEERS,
   pythonPeer as python,
+  withPeer,
 } from "./lib/peer_process.ts";
+import { cpuSeconds } from "./lib/procfs.ts";
 import { median, pairedRatios } from "./lib/stats.ts";
 
 const NODE = "/usr/bin/node";
@@ -58,15 +59,13 @@ interface Rate {
 }
 
 /** REQ/REP: one pyzmq REQ client against `server`. */
-async function reqRep(
+function reqRep(
   server: Command,
   roundTrips: number,
   sizeBytes: number,
   warmUp: number,
 ): Promise<number> {
-  const peer = new Peer(server);
-  try {
-    const endpoint = await peer.line();
+  return withPeer(server, async (endpoint) => {
     const result = await outputJson<Rate>(
       python(
         "py_req.py",
@@ -77,93 +76,60 @@ async function reqRep(
       ),
     );
     return result.perSecond;
-  } finally {
-    await peer.stop();
-  }
+  });
 }
 
 /** PUB→SUB: `pub` binds and waits for the subscription; `sub` measures. */
-async function pubSub(
+function pubSub(
   pub: Command,
   sub: (endpoint: string) => Command,
   messages: number,
 ): Promise<number> {
-  const peer = new Peer(pub);
-  try {
-    const endpoint = await peer.line();
-    const result = await outputJson<Rate>(sub(endpoint));
-    if (result.messages !== messages) {
-      throw new Error(
-        `only ${result.messages} of ${messages} messages arrived`,
-      );
-    }
-    return result.perSecond;
-  } finally {
-    await peer.stop();
-  }
+  return withPeer(
+    pub,
+    async (endpoint) =>
+      allArrived(await outputJson<Rate>(sub(endpoint)), messages),
+  );
 }
 
 /** pyzmq PUB → `proxy` → pyzmq SUB. */
-async function throughProxy(
+function throughProxy(
   proxy: Command,
   messages: number,
   sizeBytes: number,
 ): Promise<number> {
-  const proxyPeer = new Peer(proxy);
-  try {
-    const [frontend, backend] = (await proxyPeer.line()).split(" ");
+  return withPeer(proxy, (endpoints) => {
+    const [frontend, backend] = endpoints.split(" ");
     const measuring = outputJson<Rate>(
       python("py_sub.py", backend, String(messages)),
     );
-    const pub = new Peer(
-      python(
-        "py_pub.py",
-        "connect",
-        frontend,
-        String(messages),
-        String(sizeBytes),
-      ),
+    const pub = python(
+      "py_pub.py",
+      "connect",
+      frontend,
+      String(messages),
+      String(sizeBytes),
     );
-    try {
-      await pub.line();
-      const result = await measuring;
-      if (result.messages !== messages) {
-        throw new Error(
-          `only ${result.messages} of ${messages} messages arrived`,
-        );
-      }
-      return result.perSecond;
-    } finally {
-      await pub.stop();
-    }
-  } finally {
-    await proxyPeer.stop();
+    return withPeer(pub, async () => allArrived(await measuring, messages));
+  });
+}
+
+/** The rate of a run that delivered every message; throws otherwise. */
+function allArrived(result: Rate, messages: number): number {
+  if (result.messages !== messages) {
+    throw new Error(`only ${result.messages} of ${messages} messages arrived`);
   }
+  return result.perSecond;
 }
 
-/** CPU time (s) a process has used, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 (1-based), in clock ticks (100 Hz on Linux).
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-async function idleCpuPercent(
-  command: Command,
-  seconds: number,
-): Promise<number> {
-  const peer = new Peer(command);
-  try {
-    await peer.line();
+function idleCpuPercent(command: Command, seconds: number): Promise<number> {
+  return withPeer(command, async (_ready, peer) => {
     // Let start-up work (JIT, connection attempts) settle first.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const before = cpuSeconds(peer.pid);
     await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
     return ((cpuSeconds(peer.pid) - before) / seconds) * 100;
-  } finally {
-    await peer.stop();
-  }
+  });
 }
 
 async function installZeromqJs(): Promise<{ dir: string } | { error: string }> {

@@ -16,7 +16,13 @@
  * @module
  */
 
-import { denoPeer, outputJson, Peer, pythonPeer } from "./peer_process.ts";
+import {
+  type Command,
+  denoPeer,
+  outputJson,
+  pythonPeer,
+  withPeer,
+} from "./peer_process.ts";
 
 /** What {@linkcode measureCeiling} needs. */
 export interface CeilingOptions {
@@ -86,13 +92,8 @@ export async function measureCeiling(
       options.channel,
       String(options.messageBytes),
     ));
-  const echo = async (peer: Peer): Promise<LoadOutput> => {
-    try {
-      return await load(await peer.line(), "echo");
-    } finally {
-      await peer.stop();
-    }
-  };
+  const echo = (peer: Command): Promise<LoadOutput> =>
+    withPeer(peer, (endpoint) => load(endpoint, "echo"));
   const lines: CeilingLine[] = [
     SERVER_TARGET,
     PY_ECHO_TARGET,
@@ -107,15 +108,11 @@ export async function measureCeiling(
     record(server, await load(options.endpoint, "publish"));
     record(
       pyEcho,
-      await echo(
-        new Peer(pythonPeer("py_rep.py", "tcp://127.0.0.1:*", "router")),
-      ),
+      await echo(pythonPeer("py_rep.py", "tcp://127.0.0.1:*", "router")),
     );
     record(
       denoEcho,
-      await echo(
-        new Peer(denoPeer("deno_rep.ts", "tcp://127.0.0.1:*", "router")),
-      ),
+      await echo(denoPeer("deno_rep.ts", "tcp://127.0.0.1:*", "router")),
     );
   }
   return { clients: options.clients, lines };

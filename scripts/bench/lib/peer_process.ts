@@ -61,14 +61,26 @@ export class Peer {
     return this.#child.pid;
   }
 
-  /** The next line the peer prints (its endpoint, first). */
+  /**
+   * The next line the peer prints (its endpoint, first); rejects after
+   * `timeoutMs` (a peer that prints nothing must not hang the benchmark).
+   */
   async line(timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.#buffered.includes("\n")) {
-      if (Date.now() > deadline) throw new Error("peer did not answer in time");
-      const chunk = await this.#reader.read();
-      if (chunk.done) throw new Error("peer exited before answering");
-      this.#buffered += chunk.value;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error("peer did not answer in time")),
+        timeoutMs,
+      );
+    });
+    try {
+      while (!this.#buffered.includes("\n")) {
+        const chunk = await Promise.race([this.#reader.read(), timeout]);
+        if (chunk.done) throw new Error("peer exited before answering");
+        this.#buffered += chunk.value;
+      }
+    } finally {
+      clearTimeout(timer);
     }
     const at = this.#buffered.indexOf("\n");
     const line = this.#buffered.slice(0, at).trim();
@@ -86,6 +98,22 @@ export class Peer {
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/**
+ * Starts `command` as a {@linkcode Peer}, hands its first line (its
+ * endpoint) and itself to `use`, and stops it afterwards, whatever `use` did.
+ */
+export async function withPeer<T>(
+  command: Command,
+  use: (firstLine: string, peer: Peer) => Promise<T>,
+): Promise<T> {
+  const peer = new Peer(command);
+  try {
+    return await use(await peer.line(), peer);
+  } finally {
+    await peer.stop();
   }
 }
 
