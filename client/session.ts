@@ -230,16 +230,11 @@ export class ChatSession {
       const seen = this.#seen.get(channel);
       // Not settled: the join is still fetching its history.
       if (seen === undefined || seen.floor === undefined) continue;
-      for (const message of recent) {
-        const floor = seen.floor;
-        if (floor && compareOrder(orderOf(message), floor) <= 0) continue;
-        if (this.#showChannel(channel, message)) shown++;
-      }
-      // A full page holds the latest messages: one below its oldest can
-      // never come back into a later page, so its id is not needed.
-      if (recent.length >= REFILL_PAGE) {
-        _raiseFloor(seen, orderOf(recent.reduce(_older)));
-      }
+      shown += _refillPage(
+        seen,
+        recent,
+        (message) => this.#showChannel(channel, message),
+      );
     }
     return shown + await this.#refillPrivate();
   }
@@ -259,16 +254,12 @@ export class ChatSession {
       } catch {
         continue;
       }
-      for (const message of recent) {
-        if (message.timestamp < this.#sinceSeconds) continue;
-        if (seen.floor && compareOrder(orderOf(message), seen.floor) <= 0) {
-          continue;
-        }
-        if (this.#showPrivate(message)) shown++;
-      }
-      if (recent.length >= REFILL_PAGE) {
-        _raiseFloor(seen, orderOf(recent.reduce(_older)));
-      }
+      shown += _refillPage(
+        seen,
+        recent,
+        (message) =>
+          message.timestamp >= this.#sinceSeconds && this.#showPrivate(message),
+      );
     }
     return shown;
   }
@@ -495,11 +486,7 @@ export class ChatSession {
   /** Prints a message of joined `channel` unless already shown. */
   #showChannel(channel: string, message: ChannelMessage): boolean {
     const seen = this.#seen.get(channel);
-    if (seen !== undefined) {
-      if (seen.ids.has(message.id)) return false;
-      seen.ids.set(message.id, orderOf(message));
-      if (seen.ids.size > SHOWN_IDS_LIMIT) _forgetOldestHalf(seen);
-    }
+    if (seen !== undefined && !_firstSight(seen, message)) return false;
     this.#print(formatChannelMessage(message, this.#formatOptions()));
     this.#echoWaiters.get(message.id)?.();
     return true;
@@ -507,11 +494,8 @@ export class ChatSession {
 
   /** Prints a private message unless already shown; whether it printed. */
   #showPrivate(message: PrivateMessage): boolean {
-    if (message.id) {
-      const seen = this.#conversation(message);
-      if (seen.ids.has(message.id)) return false;
-      seen.ids.set(message.id, orderOf(message));
-      if (seen.ids.size > SHOWN_IDS_LIMIT) _forgetOldestHalf(seen);
+    if (message.id && !_firstSight(this.#conversation(message), message)) {
+      return false;
     }
     this.#print(
       formatPrivateMessage(message, this.user, this.#formatOptions()),
@@ -562,6 +546,43 @@ export class ChatSession {
       );
     }
   }
+}
+
+/**
+ * Shows, with `show`, the messages of a refill page (newest history) that
+ * are above the floor; returns how many `show` printed. A full page holds
+ * the latest messages: one below its oldest can never come back into a
+ * later page, so the floor rises to it and those ids are forgotten.
+ */
+function _refillPage<M extends ChannelMessage | PrivateMessage>(
+  seen: ChannelSeen,
+  recent: readonly M[],
+  show: (message: M) => boolean,
+): number {
+  let shown = 0;
+  for (const message of recent) {
+    // Read each time: showing may raise the floor (`_forgetOldestHalf`).
+    if (seen.floor && compareOrder(orderOf(message), seen.floor) <= 0) continue;
+    if (show(message)) shown++;
+  }
+  if (recent.length >= REFILL_PAGE) {
+    _raiseFloor(seen, orderOf(recent.reduce(_older)));
+  }
+  return shown;
+}
+
+/**
+ * Records `message` as shown in `seen`; false if it was already. Past
+ * {@linkcode SHOWN_IDS_LIMIT} ids the oldest half is forgotten.
+ */
+function _firstSight(
+  seen: ChannelSeen,
+  message: ChannelMessage | PrivateMessage,
+): boolean {
+  if (seen.ids.has(message.id)) return false;
+  seen.ids.set(message.id, orderOf(message));
+  if (seen.ids.size > SHOWN_IDS_LIMIT) _forgetOldestHalf(seen);
+  return true;
 }
 
 /** The older of two messages (for `reduce`). */
