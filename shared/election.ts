@@ -74,8 +74,9 @@
  * (durable), while Berkeley may move the physical clock back. Once a
  * claimant has been heard signed, its unsigned announcements are ignored
  * too (ours always sign; stripping the signature must not reopen the
- * replay; the chat server goes further and passes only signed ones). The memory of a claimant lapses `claimMemoryMs` (default
- * 120 s, twice the freshness window) after its last newer announcement:
+ * replay; the chat server goes further and passes only signed ones). The
+ * memory of a claimant lapses `claimMemoryMs` (default 120 s, twice the
+ * freshness window) after its last newer announcement:
  * by then everything it sent before is refused as stale by the freshness
  * check anyway, so a server whose Lamport clock was lost with its data
  * directory is not ignored forever (in practice it catches up sooner:

@@ -163,26 +163,31 @@ async function _probeLog(
   sizeBefore: number,
 ): Promise<string> {
   const events: readonly string[] = typeof event === "string" ? [event] : event;
-  const wanted = events.map((e) => `"${e}"`).join(" or ");
   const seen = new Set<string>();
   for (const path of targets) {
     const text = await _readFrom(path, sizeBefore);
-    const found = text.split("\n").find((line) => {
-      try {
-        const logged = JSON.parse(line)?.event;
-        return typeof logged === "string" && events.includes(logged);
-      } catch {
-        return false;
-      }
-    });
+    const found = text.split("\n").map(_loggedEvent).find((logged) =>
+      logged !== undefined && events.includes(logged)
+    );
     if (found === undefined) {
+      const wanted = events.map((e) => `"${e}"`).join(" or ");
       throw new Error(`${path} has no ${wanted} line yet`);
     }
-    seen.add(JSON.parse(found).event);
+    seen.add(found);
   }
   return `${targets.join(", ")} logged ${
     [...seen].map((e) => `"${e}"`).join(", ")
   }`;
+}
+
+/** The `event` of a JSON log line, if it is one. */
+function _loggedEvent(line: string): string | undefined {
+  try {
+    const event = JSON.parse(line)?.event;
+    return typeof event === "string" ? event : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function _readFrom(path: string, offset: number): Promise<string> {
