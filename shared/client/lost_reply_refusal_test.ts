@@ -31,11 +31,7 @@ async function rejection(promise: Promise<unknown>): Promise<AgoraError> {
 }
 
 /** A peer that, like a real server, keeps receiving after a silent reply. */
-function startServerLike(
-  handle: (
-    request: { service: string; data: WireMap },
-  ) => Answer | Promise<Answer>,
-): Promise<Responder> {
+function startServerLike(handle: Handler): Promise<Responder> {
   return startResponder(handle, { keepsReceiving: true });
 }
 
@@ -45,183 +41,166 @@ function refused(service: string, description: string) {
   return reply(service, { status: "erro", description });
 }
 
-Deno.test("a refusal after a lost reply is retried and, unsettled, reported as unknown_outcome", async () => {
-  const silent = await startServerLike(() => "silent");
-  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
+type Handler = (
+  request: { service: string; data: WireMap },
+) => Answer | Promise<Answer>;
+
+/**
+ * A client of two scripted peers, in this order: `first`, server-like (it
+ * keeps receiving after a silent reply), then a REP answering with
+ * `second`. Everything is closed after `body`.
+ */
+async function withTwoPeers(
+  first: Handler,
+  second: Handler,
+  options: { timeoutMs?: number; settleMs?: number },
+  body: (
+    client: AgoraClient,
+    first: Responder,
+    second: Responder,
+  ) => Promise<void>,
+): Promise<void> {
+  const one = await startServerLike(first);
+  const two = await startResponder(second);
   const client = new AgoraClient({
-    servers: [silent.endpoint, behind.endpoint],
+    servers: [one.endpoint, two.endpoint],
     timeoutMs: 150,
-    settleMs: 400,
     random: () => 0,
+    ...options,
   });
   try {
-    const error = await rejection(client.publish("ana", "fresh", "hello"));
-    assertEquals(error.code, "unknown_outcome");
-    assertEquals(error.service, "publish");
-    assertEquals(error.description, NO_CHANNEL);
-    ok(/may have been stored/.test(error.message), error.message);
-    ok(/history/.test(error.message), error.message);
-    // The silent server was asked again, the refusing one after a pause,
-    // every time with the same request_id.
-    ok(silent.requests.length >= 2, `${silent.requests.length}`);
-    ok(behind.requests.length >= 2, `${behind.requests.length}`);
-    const ids = new Set(
-      [...silent.requests, ...behind.requests].map((r) => r?.data.request_id),
-    );
-    assertEquals(ids.size, 1);
-    assertEquals(typeof [...ids][0], "string");
+    await body(client, one, two);
   } finally {
     await client.close();
-    await silent.close();
-    await behind.close();
+    await one.close();
+    await two.close();
   }
+}
+
+Deno.test("a refusal after a lost reply is retried and, unsettled, reported as unknown_outcome", async () => {
+  await withTwoPeers(
+    () => "silent",
+    () => refused("publish", NO_CHANNEL),
+    { settleMs: 400 },
+    async (client, silent, behind) => {
+      const error = await rejection(client.publish("ana", "fresh", "hello"));
+      assertEquals(error.code, "unknown_outcome");
+      assertEquals(error.service, "publish");
+      assertEquals(error.description, NO_CHANNEL);
+      ok(/may have been stored/.test(error.message), error.message);
+      ok(/history/.test(error.message), error.message);
+      // The silent server was asked again, the refusing one after a pause,
+      // every time with the same request_id.
+      ok(silent.requests.length >= 2, `${silent.requests.length}`);
+      ok(behind.requests.length >= 2, `${behind.requests.length}`);
+      const ids = new Set(
+        [...silent.requests, ...behind.requests].map((r) => r?.data.request_id),
+      );
+      assertEquals(ids.size, 1);
+      assertEquals(typeof [...ids][0], "string");
+    },
+  );
 });
 
 Deno.test("the silent server answering the retry with the stored post settles it", async () => {
   let calls = 0;
-  const late = await startServerLike(() =>
-    ++calls === 1 ? "silent" : reply("publish", { status: "OK", id: "s1:7" })
+  await withTwoPeers(
+    () =>
+      ++calls === 1 ? "silent" : reply("publish", { status: "OK", id: "s1:7" }),
+    () => refused("publish", NO_CHANNEL),
+    {},
+    async (client, late, behind) => {
+      const sent = await client.publish("ana", "fresh", "hello");
+      assertEquals(sent.id, "s1:7");
+      assertEquals(sent.endpoint, late.endpoint);
+      assertEquals(behind.requests.length, 1);
+      assertEquals(
+        late.requests[1]?.data.request_id,
+        late.requests[0]?.data.request_id,
+      );
+    },
   );
-  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
-  const client = new AgoraClient({
-    servers: [late.endpoint, behind.endpoint],
-    timeoutMs: 150,
-    random: () => 0,
-  });
-  try {
-    const sent = await client.publish("ana", "fresh", "hello");
-    assertEquals(sent.id, "s1:7");
-    assertEquals(sent.endpoint, late.endpoint);
-    assertEquals(behind.requests.length, 1);
-    assertEquals(
-      late.requests[1]?.data.request_id,
-      late.requests[0]?.data.request_id,
-    );
-  } finally {
-    await client.close();
-    await late.close();
-    await behind.close();
-  }
 });
 
 Deno.test("a server that catches up during the retries answers with the post", async () => {
-  const silent = await startServerLike(() => "silent");
   let calls = 0;
-  const behind = await startResponder(() =>
-    ++calls === 1
-      ? refused("publish", NO_CHANNEL)
-      : reply("publish", { status: "OK", id: "s1:7" })
+  await withTwoPeers(
+    () => "silent",
+    () =>
+      ++calls === 1
+        ? refused("publish", NO_CHANNEL)
+        : reply("publish", { status: "OK", id: "s1:7" }),
+    {},
+    async (client, _silent, behind) => {
+      const sent = await client.publish("ana", "fresh", "hello");
+      assertEquals(sent.id, "s1:7");
+      assertEquals(sent.endpoint, behind.endpoint);
+    },
   );
-  const client = new AgoraClient({
-    servers: [silent.endpoint, behind.endpoint],
-    timeoutMs: 150,
-    random: () => 0,
-  });
-  try {
-    const sent = await client.publish("ana", "fresh", "hello");
-    assertEquals(sent.id, "s1:7");
-    assertEquals(sent.endpoint, behind.endpoint);
-  } finally {
-    await client.close();
-    await silent.close();
-    await behind.close();
-  }
 });
 
 Deno.test("when the silent server refuses the retry too, the refusal is final", async () => {
   let calls = 0;
-  const late = await startServerLike(() =>
-    ++calls === 1 ? "silent" : refused("publish", NO_CHANNEL)
+  await withTwoPeers(
+    () => ++calls === 1 ? "silent" : refused("publish", NO_CHANNEL),
+    () => refused("publish", NO_CHANNEL),
+    {},
+    async (client, late, other) => {
+      const error = await rejection(client.publish("ana", "fresh", "hello"));
+      assertEquals(error.code, "rejected");
+      assertEquals(error.message, NO_CHANNEL);
+      assertEquals(late.requests.length, 2);
+      assertEquals(other.requests.length, 1);
+    },
   );
-  const other = await startResponder(() => refused("publish", NO_CHANNEL));
-  const client = new AgoraClient({
-    servers: [late.endpoint, other.endpoint],
-    timeoutMs: 150,
-    random: () => 0,
-  });
-  try {
-    const error = await rejection(client.publish("ana", "fresh", "hello"));
-    assertEquals(error.code, "rejected");
-    assertEquals(error.message, NO_CHANNEL);
-    assertEquals(late.requests.length, 2);
-    assertEquals(other.requests.length, 1);
-  } finally {
-    await client.close();
-    await late.close();
-    await other.close();
-  }
 });
 
 Deno.test("a private message refused after a lost reply is unknown_outcome too", async () => {
-  const silent = await startServerLike(() => "silent");
-  const behind = await startResponder(() =>
-    refused("message", 'The user "bia" does not exist.')
+  await withTwoPeers(
+    () => "silent",
+    () => refused("message", 'The user "bia" does not exist.'),
+    { settleMs: 0 },
+    async (client) => {
+      const error = await rejection(client.message("ana", "bia", "hi"));
+      assertEquals(error.code, "unknown_outcome");
+      assertEquals(error.service, "message");
+      ok(/private message may have been stored/.test(error.message));
+    },
   );
-  const client = new AgoraClient({
-    servers: [silent.endpoint, behind.endpoint],
-    timeoutMs: 150,
-    settleMs: 0,
-    random: () => 0,
-  });
-  try {
-    const error = await rejection(client.message("ana", "bia", "hi"));
-    assertEquals(error.code, "unknown_outcome");
-    assertEquals(error.service, "message");
-    ok(/private message may have been stored/.test(error.message));
-  } finally {
-    await client.close();
-    await silent.close();
-    await behind.close();
-  }
 });
 
 Deno.test("close() during the retries rejects the post with closed at once", async () => {
-  const silent = await startServerLike(() => "silent");
-  const behind = await startResponder(() => refused("publish", NO_CHANNEL));
-  const client = new AgoraClient({
-    servers: [silent.endpoint, behind.endpoint],
-    timeoutMs: 100,
-    settleMs: 60_000,
-    random: () => 0,
-  });
-  try {
-    const pending = rejection(client.publish("ana", "fresh", "hello"));
-    // Once the refusal came, the client is between retries.
-    await waitFor(() => behind.requests.length >= 1, 5000, "the refusal");
-    const startMs = performance.now();
-    await client.close();
-    assertEquals((await pending).code, "closed");
-    ok(performance.now() - startMs < 5000);
-  } finally {
-    await client.close();
-    await silent.close();
-    await behind.close();
-  }
+  await withTwoPeers(
+    () => "silent",
+    () => refused("publish", NO_CHANNEL),
+    { timeoutMs: 100, settleMs: 60_000 },
+    async (client, _silent, behind) => {
+      const pending = rejection(client.publish("ana", "fresh", "hello"));
+      // Once the refusal came, the client is between retries.
+      await waitFor(() => behind.requests.length >= 1, 5000, "the refusal");
+      const startMs = performance.now();
+      await client.close();
+      assertEquals((await pending).code, "closed");
+      ok(performance.now() - startMs < 5000);
+    },
+  );
 });
 
 Deno.test("createChannel: 'already exists' after a lost reply is success, without one it is refused", async () => {
-  const silent = await startServerLike(() => "silent");
-  const exists = await startResponder(() =>
-    refused("channel", 'The channel "room" already exists.')
+  await withTwoPeers(
+    () => "silent",
+    () => refused("channel", 'The channel "room" already exists.'),
+    {},
+    async (client, silent) => {
+      await client.createChannel("room", "ana");
+      assertEquals(silent.requests.length, 1);
+      // Now the client sticks to the answering server: no attempt is in
+      // doubt, so "already exists" is the answer.
+      const error = await rejection(client.createChannel("room", "ana"));
+      assertEquals(error.code, "rejected");
+      assertEquals(error.message, 'The channel "room" already exists.');
+    },
   );
-  const client = new AgoraClient({
-    servers: [silent.endpoint, exists.endpoint],
-    timeoutMs: 150,
-    random: () => 0,
-  });
-  try {
-    await client.createChannel("room", "ana");
-    assertEquals(silent.requests.length, 1);
-    // Now the client sticks to the answering server: no attempt is in
-    // doubt, so "already exists" is the answer.
-    const error = await rejection(client.createChannel("room", "ana"));
-    assertEquals(error.code, "rejected");
-    assertEquals(error.message, 'The channel "room" already exists.');
-  } finally {
-    await client.close();
-    await silent.close();
-    await exists.close();
-  }
 });
 
 /** What {@linkcode withLostReplies} gives the test. */
