@@ -3,6 +3,7 @@ import {
   Election,
   ELECTION_TIMINGS,
   type ElectionAction,
+  type ElectionInput,
   type Peer,
 } from "./election.ts";
 
@@ -10,6 +11,22 @@ const S1: Peer = { name: "server_1", rank: 1 };
 const S2: Peer = { name: "server_2", rank: 2 };
 const S3: Peer = { name: "server_3", rank: 3 };
 const T = ELECTION_TIMINGS;
+
+/** An `announcement` input; `clock` only for a signed one. */
+function announcement(
+  nowMs: number,
+  coordinator: string,
+  rank?: number,
+  clock?: number,
+): ElectionInput {
+  return {
+    type: "announcement",
+    nowMs,
+    coordinator,
+    ...(rank === undefined ? {} : { rank }),
+    ...(clock === undefined ? {} : { clock }),
+  };
+}
 
 /** server_2 following server_1, as after a normal start. */
 function follower(): Election {
@@ -100,12 +117,7 @@ Deno.test("Election: an OK defers to the higher server; its announcement ends th
   // Past the reply timeout nothing happens: someone higher is alive.
   assertEquals(e.step({ type: "tick", nowMs: 1_600 }), []);
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 1_700,
-      coordinator: "server_1",
-      rank: 1,
-    }),
+    e.step(announcement(1_700, "server_1", 1)),
     [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
   );
   assertEquals(e.phase, "idle");
@@ -220,12 +232,7 @@ Deno.test("Election: silence for the lease means the coordinator is dead", () =>
 Deno.test("Election: periodic announcements keep the lease fresh", () => {
   const e = follower();
   for (let now = 500; now <= 5_000; now += 500) {
-    e.step({
-      type: "announcement",
-      nowMs: now,
-      coordinator: "server_1",
-      rank: 1,
-    });
+    e.step(announcement(now, "server_1", 1));
     assertEquals(e.step({ type: "tick", nowMs: now + 1 }), []);
   }
   assertEquals(e.coordinator, "server_1");
@@ -309,12 +316,7 @@ Deno.test("Election: the coordinator answers an election from below by announcin
 Deno.test("Election: the coordinator steps down for a higher announcement", () => {
   const e = coordinator();
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_1",
-      rank: 1,
-    }),
+    e.step(announcement(20, "server_1", 1)),
     [{
       type: "coordinator_changed",
       coordinator: "server_1",
@@ -332,12 +334,7 @@ Deno.test("Election: the coordinator steps down for a higher announcement", () =
 Deno.test("Election: the coordinator overrules a lower announcement", () => {
   const e = coordinator();
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_3",
-      rank: 3,
-    }),
+    e.step(announcement(20, "server_3", 3)),
     [{ type: "announce", coordinator: "server_2", rank: 2 }],
   );
   assertEquals(e.isCoordinator, true);
@@ -348,12 +345,7 @@ Deno.test("Election: a lower announcement under a live higher coordinator is lef
   e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
   e.step({ type: "announcement", nowMs: 10, coordinator: "server_1", rank: 1 });
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_2",
-      rank: 2,
-    }),
+    e.step(announcement(20, "server_2", 2)),
     [],
   );
   assertEquals(e.coordinator, "server_1");
@@ -365,12 +357,7 @@ Deno.test("Election: a claim below us with no live better coordinator starts an 
   e.step({ type: "announcement", nowMs: 1, coordinator: "server_1", rank: 1 });
   // server_1 went silent; server_3 now claims the role.
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 5_000,
-      coordinator: "server_3",
-      rank: 3,
-    }),
+    e.step(announcement(5_000, "server_3", 3)),
     [
       {
         type: "coordinator_changed",
@@ -387,12 +374,7 @@ Deno.test("Election: a returning higher server's announcement is accepted at onc
   e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
   e.step({ type: "announcement", nowMs: 10, coordinator: "server_2", rank: 2 });
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_1",
-      rank: 1,
-    }),
+    e.step(announcement(20, "server_1", 1)),
     [{
       type: "coordinator_changed",
       coordinator: "server_1",
@@ -418,12 +400,7 @@ Deno.test("Election: an announcement without a rank uses the reference's list", 
 Deno.test("Election: our own announcement coming back is ignored", () => {
   const e = coordinator();
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 5,
-      coordinator: "server_2",
-      rank: 2,
-    }),
+    e.step(announcement(5, "server_2", 2)),
     [],
   );
 });
@@ -467,12 +444,7 @@ Deno.test("Election: three machines wired directly agree on the lowest rank", ()
             if (name !== from) {
               push(
                 name,
-                m.step({
-                  type: "announcement",
-                  nowMs: now,
-                  coordinator: action.coordinator,
-                  rank: action.rank,
-                }),
+                m.step(announcement(now, action.coordinator, action.rank)),
               );
             }
           }
@@ -528,12 +500,7 @@ Deno.test("Election: a coordinator known only by its announced rank keeps preced
   e.step({ type: "start", nowMs: 0, peers: [S2, S3] });
   e.step({ type: "announcement", nowMs: 10, coordinator: "server_1", rank: 1 });
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_2",
-      rank: 2,
-    }),
+    e.step(announcement(20, "server_2", 2)),
     [],
   );
   assertEquals(e.coordinator, "server_1");
@@ -542,37 +509,19 @@ Deno.test("Election: a coordinator known only by its announced rank keeps preced
 Deno.test("Election: a replayed signed announcement of a dead coordinator neither keeps it nor blocks its successor", () => {
   const s3 = new Election({ name: "server_3", rank: 3 });
   s3.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
-  s3.step({
-    type: "announcement",
-    nowMs: 10,
-    coordinator: "server_1",
-    rank: 1,
-    clock: 40,
-  });
+  s3.step(announcement(10, "server_1", 1, 40));
   // server_1 dies at t=1000 and the reference drops it at t=4000; its last
   // announcement (clock 40) is replayed every 400 ms, still fresh.
   let server2Clock = 100;
   for (let now = 1000; now <= 10_000; now += 25) {
     if (now % 400 === 0) {
-      s3.step({
-        type: "announcement",
-        nowMs: now,
-        coordinator: "server_1",
-        rank: 1,
-        clock: 40,
-      });
+      s3.step(announcement(now, "server_1", 1, 40));
     }
     if (now >= 4000 && now % 1000 === 0) {
       s3.step({ type: "peers", nowMs: now, peers: [S2, S3] });
     }
     if (now >= 4000 && now % 500 === 0) {
-      s3.step({
-        type: "announcement",
-        nowMs: now,
-        coordinator: "server_2",
-        rank: 2,
-        clock: server2Clock++,
-      });
+      s3.step(announcement(now, "server_2", 2, server2Clock++));
     }
     s3.step({ type: "tick", nowMs: now });
     // The lease (1.5 s) runs out on the original announcement alone.
@@ -583,23 +532,11 @@ Deno.test("Election: a replayed signed announcement of a dead coordinator neithe
 
 Deno.test("Election: a claimant's announcement must carry a newer clock than its last", () => {
   const e = follower();
-  e.step({
-    type: "announcement",
-    nowMs: 20,
-    coordinator: "server_1",
-    rank: 1,
-    clock: 7,
-  });
+  e.step(announcement(20, "server_1", 1, 7));
   // Equal or older clocks, and the same claim unsigned, do not renew the
   // lease: it lapses as if they never came.
   for (const clock of [7, 3, undefined]) {
-    e.step({
-      type: "announcement",
-      nowMs: 1_000,
-      coordinator: "server_1",
-      rank: 1,
-      ...(clock === undefined ? {} : { clock }),
-    });
+    e.step(announcement(1_000, "server_1", 1, clock));
   }
   assertEquals(e.step({ type: "tick", nowMs: 20 + T.coordinatorLeaseMs + 1 }), [
     { type: "coordinator_changed", coordinator: null, previous: "server_1" },
@@ -607,13 +544,7 @@ Deno.test("Election: a claimant's announcement must carry a newer clock than its
   ]);
   // A newer clock is news again.
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 1_600,
-      coordinator: "server_1",
-      rank: 1,
-      clock: 8,
-    }),
+    e.step(announcement(1_600, "server_1", 1, 8)),
     [{ type: "coordinator_changed", coordinator: "server_1", previous: null }],
   );
 });
@@ -621,22 +552,10 @@ Deno.test("Election: a claimant's announcement must carry a newer clock than its
 Deno.test("Election: the order is per claimant, and unsigned claims still count for servers never heard signed", () => {
   const e = new Election({ name: "server_3", rank: 3 });
   e.step({ type: "start", nowMs: 0, peers: [S1, S2, S3] });
-  e.step({
-    type: "announcement",
-    nowMs: 10,
-    coordinator: "server_2",
-    rank: 2,
-    clock: 50,
-  });
+  e.step(announcement(10, "server_2", 2, 50));
   // server_1's clock is its own: lower than server_2's, still news.
   assertEquals(
-    e.step({
-      type: "announcement",
-      nowMs: 20,
-      coordinator: "server_1",
-      rank: 1,
-      clock: 5,
-    }),
+    e.step(announcement(20, "server_1", 1, 5)),
     [{
       type: "coordinator_changed",
       coordinator: "server_1",
@@ -656,21 +575,9 @@ Deno.test("Election: a claimant's clock is forgotten once anything it sent befor
   // A server whose data directory (and Lamport clock) was lost restarts
   // with lower clocks: ignored until the memory lapses, then heard.
   const e = follower();
-  e.step({
-    type: "announcement",
-    nowMs: 20,
-    coordinator: "server_1",
-    rank: 1,
-    clock: 900,
-  });
+  e.step(announcement(20, "server_1", 1, 900));
   const restarted = (nowMs: number) =>
-    e.step({
-      type: "announcement",
-      nowMs,
-      coordinator: "server_1",
-      rank: 1,
-      clock: 3,
-    });
+    e.step(announcement(nowMs, "server_1", 1, 3));
   e.step({ type: "tick", nowMs: 5_000 });
   assertEquals(e.coordinator === "server_1", false);
   assertEquals(restarted(20 + T.claimMemoryMs), []);
@@ -695,12 +602,7 @@ Deno.test("a top server returning during a proxy outage becomes the only coordin
           if (name === from) continue;
           queue.push({
             to: name,
-            input: {
-              type: "announcement",
-              nowMs: now,
-              coordinator: action.coordinator,
-              rank: action.rank,
-            },
+            input: announcement(now, action.coordinator, action.rank),
           });
         }
       } else if (action.type === "query_status") {
