@@ -39,89 +39,104 @@ function clientCommand(
   }).spawn();
 }
 
+/** A one-server cluster where "bob" is logged in by `helper`, closed after `body`. */
+async function withBob(
+  body: (
+    cluster: Awaited<ReturnType<typeof startLocalCluster>>,
+    helper: AgoraClient,
+  ) => Promise<void>,
+): Promise<void> {
+  const cluster = await startLocalCluster({ servers: 1 });
+  const helper = new AgoraClient({ reference: cluster.reference });
+  try {
+    await helper.login("bob");
+    await body(cluster, helper);
+  } finally {
+    await helper.close();
+    await cluster.close();
+  }
+}
+
 Deno.test({
   name: "script mode runs a file of commands and prints plain results",
   ignore: !serverAvailable,
   async fn() {
-    const cluster = await startLocalCluster({ servers: 1 });
-    const helper = new AgoraClient({ reference: cluster.reference });
-    const script = await Deno.makeTempFile({ suffix: ".txt" });
-    try {
-      await helper.login("bob");
-      await Deno.writeTextFile(
-        script,
-        [
-          "# a comment, then a blank line",
-          "",
-          "/create ##hash",
-          "/join ##hash",
-          "/create general",
-          "/join general",
-          "hello from the script",
-          "/msg bob hi bob",
-          "/history 5",
-          "/users",
-          "/channels",
-          "/join nowhere",
-          "/quit",
-          "never run",
-        ].join("\n"),
-      );
-      const child = clientCommand(
-        ["--script", script, "--user", "ana"],
-        cluster.clientEnv,
-        "null",
-      );
-      const { code, stdout, stderr } = await child.output();
-      const out = new TextDecoder().decode(stdout);
-      const why = `stdout:\n${out}\nstderr:\n${
-        new TextDecoder().decode(stderr)
-      }`;
-      const lines = out.split("\n");
-      const has = (pattern: RegExp) => lines.some((l) => pattern.test(l));
-      assertEquals(has(/^\* Logged in as ana\.$/), true, why);
-      assertEquals(has(/^> \/create general$/), true, why);
-      assertEquals(
-        has(/^✓ Created #general\. Enter it with \/join #general\.$/),
-        true,
-        why,
-      );
-      // A channel whose name starts with '#': the hint works as printed.
-      assertEquals(
-        has(/^✓ Created ##hash\. Enter it with \/join ##hash\.$/),
-        true,
-        why,
-      );
-      assertEquals(has(/^✓ Joined ##hash\.$/), true, why);
-      assertEquals(has(/^✓ Joined #general\.$/), true, why);
-      assertEquals(
-        has(/^✓ Sent to #general \(id server_1:\d+\)\.$/),
-        true,
-        why,
-      );
-      assertEquals(
-        has(/^\[\d\d:\d\d:\d\d\] \[pm\] you → bob: hi bob {2}L\d+$/),
-        true,
-        why,
-      );
-      assertEquals(
-        has(
-          /^\[\d\d:\d\d:\d\d\] #general <ana> hello from the script {2}L\d+$/,
-        ),
-        true,
-        why,
-      );
-      assertEquals(has(/^Users \(2\): ana \(you\), bob$/), true, why);
-      assertEquals(has(/^Channels \(2\): ##hash\*, #general\*$/), true, why);
-      assertEquals(has(/^! .*nowhere/), true, why);
-      assertEquals(has(/never run/), false, why);
-      // One command failed (/join nowhere): the exit status says so.
-      assertEquals(code, 1, why);
-    } finally {
-      await Deno.remove(script);
-      await helper.close();
-      await cluster.close();
-    }
+    await withBob(async (cluster) => {
+      const script = await Deno.makeTempFile({ suffix: ".txt" });
+      try {
+        await Deno.writeTextFile(
+          script,
+          [
+            "# a comment, then a blank line",
+            "",
+            "/create ##hash",
+            "/join ##hash",
+            "/create general",
+            "/join general",
+            "hello from the script",
+            "/msg bob hi bob",
+            "/history 5",
+            "/users",
+            "/channels",
+            "/join nowhere",
+            "/quit",
+            "never run",
+          ].join("\n"),
+        );
+        const child = clientCommand(
+          ["--script", script, "--user", "ana"],
+          cluster.clientEnv,
+          "null",
+        );
+        const { code, stdout, stderr } = await child.output();
+        const out = new TextDecoder().decode(stdout);
+        const why = `stdout:\n${out}\nstderr:\n${
+          new TextDecoder().decode(stderr)
+        }`;
+        const lines = out.split("\n");
+        const has = (pattern: RegExp) => lines.some((l) => pattern.test(l));
+        assertEquals(has(/^\* Logged in as ana\.$/), true, why);
+        assertEquals(has(/^> \/create general$/), true, why);
+        assertEquals(
+          has(/^✓ Created #general\. Enter it with \/join #general\.$/),
+          true,
+          why,
+        );
+        // A channel whose name starts with '#': the hint works as printed.
+        assertEquals(
+          has(/^✓ Created ##hash\. Enter it with \/join ##hash\.$/),
+          true,
+          why,
+        );
+        assertEquals(has(/^✓ Joined ##hash\.$/), true, why);
+        assertEquals(has(/^✓ Joined #general\.$/), true, why);
+        assertEquals(
+          has(/^✓ Sent to #general \(id server_1:\d+\)\.$/),
+          true,
+          why,
+        );
+        assertEquals(
+          has(/^\[\d\d:\d\d:\d\d\] \[pm\] you → bob: hi bob {2}L\d+$/),
+          true,
+          why,
+        );
+        assertEquals(
+          has(
+            /^\[\d\d:\d\d:\d\d\] #general <ana> hello from the script {2}L\d+$/,
+          ),
+          true,
+          why,
+        );
+        assertEquals(has(/^Users \(2\): ana \(you\), bob$/), true, why);
+        assertEquals(has(/^Channels \(2\): ##hash\*, #general\*$/), true, why);
+        assertEquals(has(/^! .*nowhere/), true, why);
+        assertEquals(has(/never run/), false, why);
+        // One command failed (/join nowhere): the exit status says so.
+        assertEquals(code, 1, why);
+      } finally {
+        await Deno.remove(script);
+      }
+    });
   },
 });
 
@@ -130,10 +145,7 @@ Deno.test({
     "piped stdin is a script: the first line is the user, --wait-ms shows live messages",
   ignore: !serverAvailable,
   async fn() {
-    const cluster = await startLocalCluster({ servers: 1 });
-    const helper = new AgoraClient({ reference: cluster.reference });
-    try {
-      await helper.login("bob");
+    await withBob(async (cluster, helper) => {
       await helper.createChannel("lobby", "bob");
       const child = clientCommand(
         ["--wait-ms", "20000"],
@@ -173,10 +185,7 @@ Deno.test({
         await errors;
       }
       assertEquals(/#lobby <bob> live \d+ {2}L\d+/.test(out), true, out);
-    } finally {
-      await helper.close();
-      await cluster.close();
-    }
+    });
   },
 });
 
@@ -185,10 +194,7 @@ Deno.test({
     "a script whose first line is a command is refused instead of logging in as it",
   ignore: !serverAvailable,
   async fn() {
-    const cluster = await startLocalCluster({ servers: 1 });
-    const helper = new AgoraClient({ reference: cluster.reference });
-    try {
-      await helper.login("bob");
+    await withBob(async (cluster, helper) => {
       await helper.createChannel("general", "bob");
       const child = clientCommand([], cluster.clientEnv, "piped");
       const writer = child.stdin.getWriter();
@@ -212,9 +218,6 @@ Deno.test({
       );
       assertEquals(out.includes("Logged in"), false, why);
       assertEquals(await helper.users(), ["bob"], why);
-    } finally {
-      await helper.close();
-      await cluster.close();
-    }
+    });
   },
 });
