@@ -46,11 +46,40 @@ async function fakePeer(
   return {
     address: router.lastEndpoint,
     requests,
+    /** How many `service` requests arrived so far. */
+    asked(service: string): number {
+      return requests.filter((r) => r.service === service).length;
+    },
     async close() {
       router.close();
       await serving.catch(() => {});
     },
   };
+}
+
+/**
+ * Registers `address` at the reference as "mallory" (anyone can) and keeps
+ * it listed with heartbeats until `stop()`; `rank` is what it got.
+ */
+async function registerRogue(
+  referenceEndpoint: string,
+  address: string,
+): Promise<{ rank: unknown; stop(): void }> {
+  const reference = new TestClient(referenceEndpoint);
+  const beat = setInterval(() => {
+    reference.call("heartbeat", { user: "mallory", address }).catch(() => {});
+  }, 300);
+  const stop = () => {
+    clearInterval(beat);
+    reference.close();
+  };
+  try {
+    const { data } = await reference.call("rank", { user: "mallory", address });
+    return { rank: data.rank, stop };
+  } catch (error) {
+    stop();
+    throw error;
+  }
 }
 
 function forged(seq: number) {
@@ -146,19 +175,14 @@ Deno.test("a rogue name registered at the reference gets none of its records sto
     }
     return { status: "erro", description: "no" };
   });
-  const reference = new TestClient(cluster.reference);
-  const beat = setInterval(() => {
-    reference.call("heartbeat", { user: "mallory", address: rogue.address })
-      .catch(() => {});
-  }, 300);
+  let stopRogue = () => {};
   try {
-    await reference.call("rank", { user: "mallory", address: rogue.address });
+    stopRogue = (await registerRogue(cluster.reference, rogue.address)).stop;
     // Both servers poll every listed peer's vector every 2 s: wait until
     // each has asked the rogue twice.
     await waitFor(
       "four sync_state requests at the rogue",
-      () =>
-        rogue.requests.filter((r) => r.service === "sync_state").length >= 4,
+      () => rogue.asked("sync_state") >= 4,
       15_000,
     );
     for (const server of ["server_1", "server_2"]) {
@@ -174,13 +198,12 @@ Deno.test("a rogue name registered at the reference gets none of its records sto
       assert.equal(vector.server_1 ?? 0, 0, `${server}'s vector of server_1`);
     }
     assert.equal(
-      rogue.requests.filter((r) => r.service === "sync").length,
+      rogue.asked("sync"),
       0,
       "a vector without a valid MAC started no fetch",
     );
   } finally {
-    clearInterval(beat);
-    reference.close();
+    stopRogue();
     await rogue.close();
     await cluster.stop();
   }
@@ -208,11 +231,7 @@ Deno.test("a rogue registered first with the top rank, answering and announcing,
         return { status: "erro", description: "no" };
     }
   });
-  const reference = new TestClient(cluster.reference);
-  const beat = setInterval(() => {
-    reference.call("heartbeat", { user: "mallory", address: rogue.address })
-      .catch(() => {});
-  }, 300);
+  let stopRogue = () => {};
   // And claims the role on the proxy, as the protocol's announcements go
   // (no signature: it has no secret).
   const publisher = new Publisher({ linger: 0 });
@@ -232,11 +251,9 @@ Deno.test("a rogue registered first with the top rank, answering and announcing,
     ]);
   }, 200);
   try {
-    const { data } = await reference.call("rank", {
-      user: "mallory",
-      address: rogue.address,
-    });
-    assert.equal(data.rank, 1, "the rogue holds the top rank");
+    const registered = await registerRogue(cluster.reference, rogue.address);
+    stopRogue = registered.stop;
+    assert.equal(registered.rank, 1, "the rogue holds the top rank");
     await cluster.start("server_1");
     await cluster.start("server_2");
     const coordinators = async () =>
@@ -251,27 +268,19 @@ Deno.test("a rogue registered first with the top rank, answering and announcing,
         (await coordinators()).every((c) => c === "server_1") || undefined,
       15_000,
     );
-    assert.ok(
-      rogue.requests.some((r) => r.service === "status"),
-      "the servers did ask the rogue",
-    );
+    assert.ok(rogue.asked("status") > 0, "the servers did ask the rogue");
     // Still so after the coordinators' probes of the higher-ranked rogue.
-    const probesBefore = rogue.requests.filter((r) =>
-      r.service === "status"
-    ).length;
+    const probesBefore = rogue.asked("status");
     await waitFor(
       "two more status probes at the rogue",
-      () =>
-        rogue.requests.filter((r) => r.service === "status").length >=
-          probesBefore + 2 || undefined,
+      () => rogue.asked("status") >= probesBefore + 2 || undefined,
       10_000,
     );
     assert.deepEqual(await coordinators(), ["server_1", "server_1"]);
   } finally {
     clearInterval(announcing);
     publisher.close();
-    clearInterval(beat);
-    reference.close();
+    stopRogue();
     await rogue.close();
     await cluster.stop();
   }
