@@ -12,6 +12,7 @@ import {
   type WireMap,
 } from "@agora/shared/protocol";
 import { Reply, Router } from "@agora/shared/zmq";
+import { AgoraError } from "./errors.ts";
 
 /** What a handler returns: a reply envelope, raw bytes, or `"silent"`. */
 export type Answer =
@@ -96,4 +97,17 @@ export function reply(
     service,
     data: { ...data, timestamp: Date.now() / 1000, clock },
   };
+}
+
+/** The `AgoraError` a call rejects with; throws if it resolves or throws anything else. */
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<AgoraError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AgoraError) return error;
+    throw error;
+  }
+  throw new Error("Expected an AgoraError, but the call succeeded.");
 }

@@ -2,18 +2,12 @@ import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { LamportClock } from "@agora/shared/lamport";
 import { encodeEnvelope, parseServerRequest } from "@agora/shared/protocol";
 import { AgoraClient } from "./agora_client.ts";
-import { AgoraError } from "./errors.ts";
-import { deadEndpoint, reply, startResponder } from "./_responder.ts";
-
-async function rejection(promise: Promise<unknown>): Promise<AgoraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AgoraError) return error;
-    throw error;
-  }
-  throw new Error("Expected an AgoraError, but the call succeeded.");
-}
+import {
+  deadEndpoint,
+  rejection,
+  reply,
+  startResponder,
+} from "./_responder.ts";
 
 const ok = (service: string) => reply(service, { status: "sucesso" });
 

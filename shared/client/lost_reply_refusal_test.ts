@@ -9,9 +9,9 @@
 
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { AgoraClient } from "./agora_client.ts";
-import { AgoraError } from "./errors.ts";
 import {
   type Answer,
+  rejection,
   reply,
   type Responder,
   startResponder,
@@ -19,16 +19,6 @@ import {
 import type { WireMap } from "@agora/shared/protocol";
 import { serverAvailable, startLocalCluster } from "./testing/local_cluster.ts";
 import { waitFor } from "./testing/wait_for.ts";
-
-async function rejection(promise: Promise<unknown>): Promise<AgoraError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof AgoraError) return error;
-    throw error;
-  }
-  throw new Error("Expected an AgoraError, but the call succeeded.");
-}
 
 /** A peer that, like a real server, keeps receiving after a silent reply. */
 function startServerLike(handle: Handler): Promise<Responder> {
